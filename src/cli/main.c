@@ -1,0 +1,118 @@
+/* bento: the verb table and global options.  Each verb lives in its own
+ * cmd-<verb>.c and is listed in `verbs` below. */
+#include "config.h"
+#include "cli/cli.h"
+#include "shared/log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct bento_verb verbs[] = {
+  { NULL, NULL, NULL },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: bento [GLOBAL OPTIONS] COMMAND [ARG...]\n"
+           "\n"
+           "A rootless-first container runtime and engine.\n"
+           "\n"
+           "Commands:\n");
+  for (const struct bento_verb *v = verbs; v->name; v++)
+    fprintf (out, "  %-10s %s\n", v->name, v->summary);
+  fprintf (out,
+           "\n"
+           "Global options:\n"
+           "  --root DIR           state directory (default /run/bento as root,\n"
+           "                       $XDG_RUNTIME_DIR/bento rootless)\n"
+           "  --log FILE           write log records to FILE\n"
+           "  --log-format FORMAT  text or json\n"
+           "  --debug              log debug messages\n"
+           "  --systemd-cgroup     accepted for runc compatibility\n"
+           "  -h, --help           show this help\n"
+           "  -v, --version        show the version\n");
+}
+
+static const struct bento_verb *
+find_verb (const char *name)
+{
+  for (const struct bento_verb *v = verbs; v->name; v++)
+    if (strcmp (v->name, name) == 0)
+      return v;
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct bento_global g = { 0 };
+  enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS };
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, OPT_ROOT },
+    { "log", required_argument, NULL, OPT_LOG },
+    { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "debug", no_argument, NULL, OPT_DEBUG },
+    { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
+    { "rootless", required_argument, NULL, OPT_ROOTLESS },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'v' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  /* '+': stop at the verb; its options are its own. */
+  while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
+    {
+      switch (c)
+        {
+        case OPT_ROOT: g.root = optarg; break;
+        case OPT_LOG: g.log_path = optarg; break;
+        case OPT_LOG_FORMAT: g.log_format = optarg; break;
+        case OPT_DEBUG: g.debug = true; break;
+        case OPT_SYSTEMD_CGROUP: g.systemd_cgroup = true; break;
+        case OPT_ROOTLESS: g.rootless = optarg; g.rootless_set = true; break;
+        case 'h': usage (stdout); return 0;
+        case 'v':
+          printf ("bento version %s\n", BENTO_VERSION);
+          printf ("spec: 1.2.0\n");
+          return 0;
+        default:
+          fprintf (stderr, "bento: try `bento --help`\n");
+          return 1;
+        }
+    }
+
+  enum bento_log_format fmt = BENTO_LOG_TEXT;
+  if (g.log_format && strcmp (g.log_format, "json") == 0)
+    fmt = BENTO_LOG_JSON;
+  else if (g.log_format && strcmp (g.log_format, "text") != 0)
+    {
+      fprintf (stderr, "bento: --log-format: unknown format `%s` (want text or json)\n", g.log_format);
+      return 1;
+    }
+  if (bento_log_init (g.log_path, fmt, g.debug ? BENTO_LOG_DEBUG : BENTO_LOG_WARN) < 0)
+    {
+      fprintf (stderr, "bento: open log file `%s`: %s\n", g.log_path, strerror (errno));
+      return 1;
+    }
+
+  if (optind >= argc)
+    {
+      usage (stderr);
+      return 1;
+    }
+  const struct bento_verb *v = find_verb (argv[optind]);
+  if (v == NULL)
+    {
+      fprintf (stderr, "bento: unknown command `%s` (see `bento --help`)\n", argv[optind]);
+      return 1;
+    }
+  int vi = optind;
+  optind = 0; /* let the verb run getopt afresh on its own argv */
+  return v->run (&g, argc - vi, argv + vi);
+}

@@ -1,0 +1,151 @@
+#!/bin/bash
+# The whole test suite, the README's second command (and .ci/run):
+#   tests/run.sh            everything
+#   tests/run.sh FILE.bats  only these integration files (still both users)
+#
+# 1. install what is missing, build: release, ASan+UBSan, gcc -fanalyzer
+# 2. unit tests (TAP) on the release and the sanitizer build
+# 3. bats integration tests as root and as an unprivileged user, on the
+#    release build and on the sanitizer build (any sanitizer report fails)
+# The last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+TEST_USER=${BENTO_TEST_USER:-bentouser}
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
+passed=0 failed=0 skipped=0
+failures=()
+
+note() { printf '\n### %s\n' "$*"; }
+
+# Count one TAP stream (read on stdin), echoing it; $1 names the group.
+tap_count() {
+	local group=$1 line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "*"# skip"* | "ok "*"# SKIP"*) skipped=$((skipped + 1)) ;;
+		"ok "*) passed=$((passed + 1)) ;;
+		"not ok "*)
+			failed=$((failed + 1))
+			failures+=("$group: ${line#not ok }")
+			;;
+		esac
+	done
+}
+
+# A whole step that passes or fails as one test.
+check() {
+	local name=$1
+	shift
+	local log
+	log=$(mktemp)
+	if "$@" >"$log" 2>&1; then
+		echo "ok - $name"
+		passed=$((passed + 1))
+	else
+		cat "$log"
+		echo "not ok - $name"
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+	rm -f "$log"
+}
+
+build_dir() { # DIR MESON-OPTIONS...
+	local dir=$1
+	shift
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null || return 1
+	ninja -C "$dir"
+}
+
+note "dependencies"
+if ! scripts/deps.sh test; then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+note "build"
+check "release build (-Wall -Wextra -Werror)" build_dir build
+check "rootfs from busybox-static" make --no-print-directory build/rootfs/bin/busybox
+check "ASan+UBSan build" build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
+check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true
+
+note "unit tests"
+for variant in build build-asan; do
+	for t in "$variant"/tests/test-*; do
+		[ -x "$t" ] || continue
+		echo "# $t"
+		tap_count "$t" < <(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$t" 2>&1)
+	done
+done
+
+# The integration tests run from a temp dir the unprivileged user owns:
+# CI's checkout may sit under a directory that user cannot enter.
+note "integration tests"
+scripts/ensure-user.sh "$TEST_USER"
+work=$(mktemp -d /tmp/bento-tests.XXXXXX)
+chmod 0755 "$work"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/src"
+cp -a tests "$work/src/tests"
+cp -a docs "$work/src/docs"
+cp -a examples "$work/src/examples"
+cp -a build/rootfs "$work/rootfs"
+for variant in build build-asan; do
+	mkdir -p "$work/$variant"
+	cp "$variant/bento" "$variant/mvrc" "$work/$variant/"
+done
+mkdir -p "$work/sanitizer"
+chmod 1777 "$work/sanitizer"
+chown -R "$TEST_USER:" "$work/rootfs"
+
+if [ $# -gt 0 ]; then
+	files=("$@")
+else
+	files=(tests/integration/*.bats)
+fi
+for variant in build build-asan; do
+	for who in root "$TEST_USER"; do
+		echo "# integration: $variant as $who"
+		env_vars=(
+			BENTO_BIN_DIR="$work/$variant"
+			BENTO_ROOTFS="$work/rootfs"
+			BENTO_SRC="$work/src"
+			BENTO_VARIANT="$variant"
+			ASAN_OPTIONS="log_path=$work/sanitizer/asan:detect_leaks=0"
+			UBSAN_OPTIONS="log_path=$work/sanitizer/ubsan:print_stacktrace=1"
+			BATS_TEST_TIMEOUT="$BATS_TEST_TIMEOUT"
+		)
+		bats_files=()
+		for f in "${files[@]}"; do bats_files+=("$work/src/tests/integration/$(basename "$f")"); done
+		if [ "$who" = root ]; then
+			tap_count "$variant/root" < <(cd "$work" && env "${env_vars[@]}" bats --tap "${bats_files[@]}" 2>&1)
+		else
+			uid=$(id -u "$who")
+			rundir=/tmp/bento-run-$uid
+			mkdir -p "$rundir" && chown "$who:" "$rundir" && chmod 0700 "$rundir"
+			tap_count "$variant/$who" < <(cd "$work" && runuser -u "$who" -- env -i \
+				PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME="$(getent passwd "$who" | cut -d: -f6)" \
+				USER="$who" LOGNAME="$who" XDG_RUNTIME_DIR="$rundir" TMPDIR=/tmp \
+				"${env_vars[@]}" bats --tap "${bats_files[@]}" 2>&1)
+		fi
+	done
+done
+
+# Any report from the sanitizers, in any process of the suite, is a failure.
+no_sanitizer_reports() {
+	local reports
+	reports=$(find "$work/sanitizer" -type f)
+	[ -z "$reports" ] && return 0
+	for r in $reports; do echo "== $r"; head -50 "$r"; done
+	return 1
+}
+check "no ASan/UBSan reports from the integration tests" no_sanitizer_reports
+
+note "summary"
+[ $skipped -gt 0 ] && echo "$skipped skipped (not for this user or this machine)"
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
