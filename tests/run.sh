@@ -123,8 +123,9 @@ for variant in build build-asan; do
 		if [ "$who" = root ]; then
 			tap_count "$variant/root" < <(cd "$work" && env "${env_vars[@]}" bats --tap "${bats_files[@]}" 2>&1)
 		else
-			uid=$(id -u "$who")
-			rundir=/tmp/bento-run-$uid
+			# A runtime dir of this run's own ($XDG_RUNTIME_DIR/bento is the
+			# rootless default state root): runs side by side do not meet.
+			rundir=$work/run-$who-$variant
 			mkdir -p "$rundir" && chown "$who:" "$rundir" && chmod 0700 "$rundir"
 			tap_count "$variant/$who" < <(cd "$work" && runuser -u "$who" -- env -i \
 				PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME="$(getent passwd "$who" | cut -d: -f6)" \

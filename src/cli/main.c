@@ -2,6 +2,7 @@
  * cmd-<verb>.c and is listed in `verbs` below. */
 #include "config.h"
 #include "cli/cli.h"
+#include "cli/verbs.h"
 #include "shared/log.h"
 
 #include <errno.h>
