@@ -70,7 +70,8 @@ note "build"
 check "release build (-Wall -Wextra -Werror)" build_dir build
 check "rootfs from busybox-static" make --no-print-directory build/rootfs/bin/busybox
 check "ASan+UBSan build" build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
-check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true
+# -O0: gcc 12's analyzer misreads inlined cleanup functions at -O2.
+check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true --buildtype=debug
 
 note "unit tests"
 for variant in build build-asan; do

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,24 +152,19 @@ run_helper (const char *prog, pid_t pid, const struct bento_idmap *map, size_t n
     }
   argv[k] = NULL;
 
-  pid_t child = fork ();
-  if (child < 0)
-    return bento_err_make (err, errno, "fork for %s", prog);
-  if (child == 0)
-    {
-      execvp (prog, argv);
-      fprintf (stderr, "bento: exec %s: %s%s\n", prog, strerror (errno),
-               errno == ENOENT ? " (install Debian's uidmap package)" : "");
-      _exit (127);
-    }
+  /* posix_spawn reports a failed exec as its return value. */
+  pid_t child;
+  int r = posix_spawnp (&child, prog, NULL, NULL, argv, environ);
+  if (r == ENOENT)
+    return bento_err_make (err, 0, "%s not found: install Debian's uidmap package", prog);
+  if (r != 0)
+    return bento_err_make (err, r, "run %s", prog);
   int status;
   while (waitpid (child, &status, 0) < 0)
     if (errno != EINTR)
       return bento_err_make (err, errno, "wait for %s", prog);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
-    return bento_err_make (err, 0, "%s not found: install Debian's uidmap package", prog);
   return bento_err_make (err, 0, "%s %d failed (exit %d): check /etc/sub%cid for the user", prog, (int) pid,
                          WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status),
                          prog[3] == 'u' ? 'u' : 'g');
