@@ -78,7 +78,10 @@ for variant in build build-asan; do
 	for t in "$variant"/tests/test-*; do
 		[ -x "$t" ] || continue
 		echo "# $t"
-		tap_count "$t" < <(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$t" 2>&1)
+		# The exit status counts too: LeakSanitizer reports at exit.
+		tap_count "$t" < <(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$t" 2>&1
+			rc=$?
+			[ $rc -eq 0 ] || echo "not ok - $t exited with status $rc")
 	done
 done
 
