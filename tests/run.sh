@@ -76,7 +76,7 @@ check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true -
 note "unit tests"
 for variant in build build-asan; do
 	for t in "$variant"/tests/test-*; do
-		[ -x "$t" ] || continue
+		[ -f "$t" ] && [ -x "$t" ] || continue
 		echo "# $t"
 		# The exit status counts too: LeakSanitizer reports at exit.
 		tap_count "$t" < <(ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$t" 2>&1
