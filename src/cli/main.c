@@ -12,6 +12,13 @@
 #include <string.h>
 
 static const struct bento_verb verbs[] = {
+  { "create", "create a container from a bundle", cmd_create },
+  { "delete", "delete a container", cmd_delete },
+  { "kill", "send a signal to a container's init", cmd_kill },
+  { "list", "list containers", cmd_list },
+  { "run", "create and start a container", cmd_run },
+  { "start", "start a created container", cmd_start },
+  { "state", "show a container's state as JSON", cmd_state },
   { NULL, NULL, NULL },
 };
 

@@ -4,4 +4,12 @@
 
 #include "cli/cli.h"
 
+int cmd_create (struct bento_global *g, int argc, char **argv);
+int cmd_delete (struct bento_global *g, int argc, char **argv);
+int cmd_kill (struct bento_global *g, int argc, char **argv);
+int cmd_list (struct bento_global *g, int argc, char **argv);
+int cmd_run (struct bento_global *g, int argc, char **argv);
+int cmd_start (struct bento_global *g, int argc, char **argv);
+int cmd_state (struct bento_global *g, int argc, char **argv);
+
 #endif

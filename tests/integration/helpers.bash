@@ -20,9 +20,15 @@ _show() {
 
 # Like bats' `run` (sets status, output, lines) without its warnings about
 # exit codes 126/127, which these tests expect on purpose.
+# Output goes through a file, not a pipe: a detached container inherits
+# bento's stdout, and reading a pipe would wait for the container to exit.
 _run() {
+	local out
+	out=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/run.XXXXXX")
 	status=0
-	output=$("$@" 2>&1) || status=$?
+	"$@" >"$out" 2>&1 </dev/null || status=$?
+	output=$(cat "$out")
+	rm -f "$out"
 	mapfile -t lines <<<"$output"
 	[ -n "$output" ] || lines=()
 }
@@ -63,7 +69,75 @@ copy_rootfs() { # DEST
 }
 
 # Edit a bundle's config.json with a jq filter.
-update_config() { # FILTER [BUNDLE]
-	local bundle=${2:-$BUNDLE}
-	jq "$1" "$bundle/config.json" >"$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
+# Edit the bundle's config.json with jq: update_config [JQ-OPTIONS...] FILTER
+update_config() {
+	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# ---- bundles -------------------------------------------------------------
+
+# A bundle in this test's temp dir: runc's default config (from `runc spec`,
+# tests/integration/config.json), made rootless the way `runc spec
+# --rootless` does when the test runs unprivileged, with the shared busybox
+# rootfs (read-only use) unless the test copies its own.  Sets BUNDLE, ID
+# (unique on the machine) and STATE (a state root of this test's own).
+setup_bundle() {
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	STATE=$BATS_TEST_TMPDIR/state
+	ID=bt-$$-${BATS_TEST_NUMBER}-$RANDOM
+	mkdir -p "$BUNDLE"
+	local uid gid
+	uid=$(id -u) gid=$(id -g)
+	jq --arg rootfs "$BENTO_ROOTFS" '.root.path = $rootfs | .root.readonly = false
+		| .process.terminal = false | .process.args = ["true"]' \
+		"$BENTO_SRC/tests/integration/config.json" >"$BUNDLE/config.json"
+	if [ "$uid" -ne 0 ]; then
+		update_config --argjson uid "$uid" --argjson gid "$gid" '
+			.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{"type": "user"}]
+			| .linux.uidMappings = [{"containerID": 0, "hostID": $uid, "size": 1}]
+			| .linux.gidMappings = [{"containerID": 0, "hostID": $gid, "size": 1}]
+			| del(.linux.resources)
+			| .mounts = [.mounts[] | if .destination == "/sys" then {"destination": "/sys", "type": "none",
+				"source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end]
+			| .mounts = [.mounts[] | if .destination == "/dev/pts" then .options -= ["gid=5"] else . end]'
+	fi
+}
+
+# Use a private copy of the rootfs (for tests that write into it).
+own_rootfs() {
+	copy_rootfs "$BUNDLE/rootfs"
+	update_config '.root.path = "rootfs"'
+}
+
+# bento with this test's state root.
+bentos() {
+	_run "$BENTO_BIN" --root "$STATE" "$@"
+	_show bento --root "$STATE" "$@"
+}
+
+# Set the container's command: set_args sh -c 'echo hi'
+set_args() {
+	local a
+	a=$(jq -cn '$ARGS.positional' --args -- "$@")
+	update_config --argjson a "$a" '.process.args = $a'
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Wait until a container reaches STATUS (up to ~5 s).
+wait_status() { # ID STATUS
+	local i
+	for i in $(seq 100); do
+		[ "$("$BENTO_BIN" --root "$STATE" state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "container $1 never reached status $2" >&2
+	return 1
+}
+
+# Every process started from this test's bundle is gone.
+no_leftover_processes() {
+	local left
+	left=$(pgrep -f "$BATS_TEST_TMPDIR" || true)
+	[ -z "$left" ] || { ps -o pid,cmd -p $left >&2; return 1; }
 }
