@@ -1,0 +1,120 @@
+#!/bin/bash
+# Container start latency: the same busybox bundle, N sequential `run` of
+# /bin/true, bento vs crun vs runc, interleaved (one container of each in
+# turn, so machine noise hits all alike), as root and rootless.  Prints the
+# median and mean ms per container, the ratio to crun, and the peak RSS of
+# each runtime process.
+#
+#   bench/start.sh [N]          (default 100; run as root from the checkout)
+#
+# crun 1.8 refuses this machine's hybrid cgroup layout, so every runtime runs
+# inside a private mount namespace with a cgroup view crun accepts:
+#   root:     the v1 hierarchies only (the cgroup2 mount at unified/ hidden)
+#   rootless: the cgroup2 mount bound over /sys/fs/cgroup
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100}
+USER_NAME=${BENTO_TEST_USER:-bentouser}
+
+[ "$(id -u)" -eq 0 ] || { echo "bench/start.sh: run as root (it also runs the rootless half as $USER_NAME)" >&2; exit 1; }
+scripts/deps.sh test >/dev/null
+command -v crun >/dev/null || apt-get install -y -qq crun >/dev/null
+command -v runc >/dev/null || apt-get install -y -qq runc >/dev/null
+make --no-print-directory >/dev/null
+scripts/ensure-user.sh "$USER_NAME"
+
+work=$(mktemp -d /tmp/bento-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+cp build/bento "$work/bento"
+cp -a build/rootfs "$work/rootfs"
+
+make_bundle() { # DIR UID GID
+	mkdir -p "$1"
+	jq --arg r "$work/rootfs" '.root.path = $r | .process.terminal = false | .process.args = ["/bin/true"]' \
+		tests/integration/config.json >"$1/config.json"
+	if [ "$2" -ne 0 ]; then
+		jq --argjson u "$2" --argjson g "$3" '
+			.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{"type": "user"}]
+			| .linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1}]
+			| .linux.gidMappings = [{"containerID": 0, "hostID": $g, "size": 1}]
+			| del(.linux.resources)
+			| .mounts = [.mounts[] | if .destination == "/sys" then {"destination": "/sys", "type": "none",
+				"source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end]
+			| .mounts = [.mounts[] | if .destination == "/dev/pts" then .options -= ["gid=5"] else . end]' \
+			"$1/config.json" >"$1/c" && mv "$1/c" "$1/config.json"
+	fi
+}
+
+# The loop that runs inside the private mount namespace: N rounds, each
+# round one `run` per runtime, timed with date +%s%N; peak RSS from
+# /usr/bin/time when available (GNU time), else from a sampled run.
+cat >"$work/loop.sh" <<'LOOP'
+#!/bin/bash
+set -u
+work=$1 bundle=$2 n=$3 mode=$4
+if [ "$mode" = root ]; then
+	mount --make-rprivate /
+	umount /sys/fs/cgroup/unified 2>/dev/null || true
+fi
+declare -A total
+for rt in bento crun runc; do : >"$work/$mode-$rt.times"; done
+bin_of() { case $1 in bento) echo "$work/bento" ;; *) command -v "$1" ;; esac; }
+for i in $(seq "$n"); do
+	for rt in bento crun runc; do
+		s=$(date +%s%N)
+		"$(bin_of $rt)" --root "$work/state-$mode-$rt" run -b "$bundle" "c$i" >/dev/null 2>"$work/$mode-$rt.err" || {
+			echo "$rt failed: $(cat "$work/$mode-$rt.err")" >&2; exit 1; }
+		e=$(date +%s%N)
+		echo $(( (e - s) / 1000 )) >>"$work/$mode-$rt.times"
+	done
+done
+for rt in bento crun runc; do
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$work/$mode-$rt.rss" "$(bin_of $rt)" --root "$work/state-$mode-$rt" run -b "$bundle" rss >/dev/null 2>&1 || true
+	fi
+done
+LOOP
+chmod 755 "$work/loop.sh"
+
+median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+mean() { awk '{ s += $1 } END { printf "%.0f", s / NR }' "$1"; }
+
+report() { # MODE
+	local mode=$1 crun_med
+	crun_med=$(median "$work/$mode-crun.times")
+	printf '%-9s %-6s %10s %10s %10s %12s\n' "$mode" runtime "median ms" "mean ms" "vs crun" "peak RSS KB"
+	for rt in bento crun runc; do
+		local med
+		med=$(median "$work/$mode-$rt.times")
+		printf '%-9s %-6s %10.2f %10.2f %10.2f %12s\n' "" "$rt" "$(echo "$med / 1000" | bc -l)" \
+			"$(echo "$(mean "$work/$mode-$rt.times") / 1000" | bc -l)" "$(echo "$med / $crun_med" | bc -l)" \
+			"$(cat "$work/$mode-$rt.rss" 2>/dev/null || echo n/a)"
+	done
+}
+
+command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null || true
+
+echo "# $N sequential runs of /bin/true per runtime, interleaved"
+echo "# root: private mount namespace with the v1 cgroup hierarchies only (crun 1.8 refuses the hybrid layout)"
+make_bundle "$work/bundle-root" 0 0
+unshare -m "$work/loop.sh" "$work" "$work/bundle-root" "$N" root
+report root
+
+echo "# rootless ($USER_NAME): private mount namespace with the cgroup2 mount bound over /sys/fs/cgroup"
+uid=$(id -u "$USER_NAME") gid=$(id -g "$USER_NAME")
+make_bundle "$work/bundle-rootless" "$uid" "$gid"
+chown -R "$USER_NAME:" "$work"
+cat >"$work/rootless.sh" <<'RL'
+#!/bin/bash
+# bind the cgroup2 mount over /sys/fs/cgroup in a private mount namespace
+# (needs root for the bind), then drop to the user for the loop
+mount --make-rprivate /
+mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup
+exec runuser -u "$1" -- env XDG_RUNTIME_DIR="$2/xdg" "$2/loop.sh" "$2" "$2/bundle-rootless" "$3" rootless
+RL
+chmod 755 "$work/rootless.sh"
+mkdir -p "$work/xdg" && chown "$USER_NAME:" "$work/xdg" && chmod 700 "$work/xdg"
+unshare -m "$work/rootless.sh" "$USER_NAME" "$work" "$N"
+report rootless
