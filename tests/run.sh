@@ -99,7 +99,7 @@ cp -a examples "$work/src/examples"
 cp -a build/rootfs "$work/rootfs"
 for variant in build build-asan; do
 	mkdir -p "$work/$variant"
-	cp "$variant/bento" "$variant/mvrc" "$work/$variant/"
+	cp "$variant/bento" "$variant/mvrc" "$variant/tests/recvtty" "$work/$variant/"
 done
 mkdir -p "$work/sanitizer"
 chmod 1777 "$work/sanitizer"

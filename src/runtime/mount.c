@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,84 @@ make_entry (int parent, const char *name, bool is_file)
   return 0;
 }
 
+/* A path being walked: the resolved part (relative to the root) and the
+ * components still to go, which a symlink can prepend to. */
+struct walk
+{
+  char done[PATH_MAX];
+  char todo[PATH_MAX];
+};
+
+static int
+walk_push (struct walk *w, const char *front)
+{
+  char rest[PATH_MAX];
+  snprintf (rest, sizeof rest, "%s", w->todo);
+  if ((size_t) snprintf (w->todo, sizeof w->todo, "%s/%s", front, rest) >= sizeof w->todo)
+    return -1;
+  return 0;
+}
+
+/* Take the next component of w->todo into NAME. */
+static bool
+walk_next (struct walk *w, char *name, size_t len)
+{
+  char *s = w->todo;
+  while (*s == '/')
+    s++;
+  if (*s == '\0')
+    return false;
+  size_t n = strcspn (s, "/");
+  snprintf (name, len, "%.*s", (int) n, s);
+  memmove (w->todo, s + n, strlen (s + n) + 1);
+  return true;
+}
+
+static void
+walk_up (struct walk *w)
+{
+  char *slash = strrchr (w->done, '/');
+  if (slash)
+    *slash = '\0';
+  else
+    w->done[0] = '\0';
+}
+
+/* One component: follow a symlink (inside the root), create what is
+ * missing, descend into what exists. */
+static int
+walk_step (int rootfd, struct walk *w, const char *name, bool last, bool is_file, int *links)
+{
+  if (strcmp (name, ".") == 0)
+    return 0;
+  if (strcmp (name, "..") == 0)
+    {
+      walk_up (w);
+      return 0;
+    }
+  _cleanup_close_ int parent = open_in_root (rootfd, w->done, O_PATH | O_DIRECTORY);
+  if (parent < 0)
+    return -1;
+  char target[PATH_MAX];
+  ssize_t n = readlinkat (parent, name, target, sizeof target - 1);
+  if (n >= 0)
+    {
+      if (++*links > 40)
+        return errno = ELOOP, -1;
+      target[n] = '\0';
+      if (target[0] == '/')
+        w->done[0] = '\0';
+      return walk_push (w, target);
+    }
+  if (errno != EINVAL && errno != ENOENT)
+    return -1;
+  if (make_entry (parent, name, last && is_file) < 0)
+    return -1;
+  size_t len = strlen (w->done);
+  snprintf (w->done + len, sizeof w->done - len, "%s%s", len ? "/" : "", name);
+  return 0;
+}
+
 int
 mkdir_in_root (int rootfd, const char *path, bool is_file, bento_err *err)
 {
@@ -58,39 +137,21 @@ mkdir_in_root (int rootfd, const char *path, bool is_file, bento_err *err)
   if (fd >= 0 || errno != ENOENT)
     return fd >= 0 ? fd : bento_err_make (err, errno, "resolve `%s` in the rootfs", path);
 
-  /* Walk from the top: each prefix is resolved inside the root again, and
-   * only a single name is ever created under a resolved directory. */
-  _cleanup_free_ char *p = strdup (path);
-  if (p == NULL)
-    return bento_err_make (err, ENOMEM, "resolve `%s`", path);
-  char *s = p;
-  while (*s == '/')
-    s++;
-  for (;;)
+  /* Walk it by hand: every symlink is followed as the rootfs would see it
+   * (absolute ones from its top), and only a single name is ever created
+   * under a directory that was itself resolved inside the root. */
+  struct walk w = { "", "" };
+  int links = 0;
+  char name[NAME_MAX + 1];
+  if (snprintf (w.todo, sizeof w.todo, "%s", path) >= (int) sizeof w.todo)
+    return bento_err_make (err, ENAMETOOLONG, "resolve `%s`", path);
+  while (walk_next (&w, name, sizeof name))
     {
-      char *slash = strchr (s, '/');
-      bool last = slash == NULL;
-      if (!last)
-        *slash = '\0';
-      char *name = strrchr (p, '/');
-      name = name ? name + 1 : p;
-      if (*name != '\0' && strcmp (name, ".") != 0)
-        {
-          _cleanup_close_ int parent = -1;
-          char saved = name[0];
-          /* the parent is everything before NAME */
-          name[0] = '\0';
-          parent = open_in_root (rootfd, p, O_PATH | O_DIRECTORY);
-          name[0] = saved;
-          if (parent < 0 || make_entry (parent, name, last && is_file) < 0)
-            return bento_err_make (err, errno, "create `%s` in the rootfs", p);
-        }
-      if (last)
-        break;
-      *slash = '/';
-      s = slash + 1;
+      bool last = strspn (w.todo, "/") == strlen (w.todo);
+      if (walk_step (rootfd, &w, name, last, is_file, &links) < 0)
+        return bento_err_make (err, errno, "create `%s` in the rootfs", path);
     }
-  fd = open_in_root (rootfd, path, O_PATH);
+  fd = open_in_root (rootfd, w.done, O_PATH);
   if (fd < 0)
     return bento_err_make (err, errno, "resolve `%s` in the rootfs", path);
   return fd;

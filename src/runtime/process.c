@@ -100,6 +100,10 @@ process_spawn (struct container *c, bento_err *err)
    * stage that sets up, then forks the init. */
   bool staged = joins_any (c) || (flags & CLONE_NEWTIME);
   int pidfd = -1;
+  /* A staged init is our grandchild: as a subreaper we still get to wait
+   * for it once stage 1 exits (the exit status of `run`). */
+  if (staged && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    return bento_err_make (err, errno, "prctl PR_SET_CHILD_SUBREAPER");
   pid_t pid = clone3_pidfd (staged ? 0 : (uint64_t) flags, &pidfd);
   if (pid < 0)
     return bento_err_make (err, errno, "clone3 the container init");

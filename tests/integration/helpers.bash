@@ -9,6 +9,8 @@ BENTO_BIN_DIR=${BENTO_BIN_DIR:-$BENTO_SRC/build}
 BENTO_ROOTFS=${BENTO_ROOTFS:-$BENTO_BIN_DIR/rootfs}
 BENTO_BIN=$BENTO_BIN_DIR/bento
 MVRC_BIN=$BENTO_BIN_DIR/mvrc
+RECVTTY_BIN=$BENTO_BIN_DIR/recvtty
+[ -x "$RECVTTY_BIN" ] || RECVTTY_BIN=$BENTO_BIN_DIR/tests/recvtty
 
 # Print a command's output only when the test fails: bats shows a test's
 # stdout/stderr on failure and hides it on success.
@@ -78,17 +80,19 @@ update_config() {
 
 # A bundle in this test's temp dir: runc's default config (from `runc spec`,
 # tests/integration/config.json), made rootless the way `runc spec
-# --rootless` does when the test runs unprivileged, with the shared busybox
-# rootfs (read-only use) unless the test copies its own.  Sets BUNDLE, ID
-# (unique on the machine) and STATE (a state root of this test's own).
+# --rootless` does when the test runs unprivileged, with a private copy of
+# the busybox rootfs (mount points get made in it).  Sets BUNDLE, ID (unique
+# on the machine) and STATE (a state root of this test's own).
 setup_bundle() {
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	STATE=$BATS_TEST_TMPDIR/state
 	ID=bt-$$-${BATS_TEST_NUMBER}-$RANDOM
+	rm -rf "$BUNDLE"
 	mkdir -p "$BUNDLE"
 	local uid gid
 	uid=$(id -u) gid=$(id -g)
-	jq --arg rootfs "$BENTO_ROOTFS" '.root.path = $rootfs | .root.readonly = false
+	copy_rootfs "$BUNDLE/rootfs"
+	jq '.root.path = "rootfs" | .root.readonly = false
 		| .process.terminal = false | .process.args = ["true"]' \
 		"$BENTO_SRC/tests/integration/config.json" >"$BUNDLE/config.json"
 	if [ "$uid" -ne 0 ]; then
@@ -103,11 +107,6 @@ setup_bundle() {
 	fi
 }
 
-# Use a private copy of the rootfs (for tests that write into it).
-own_rootfs() {
-	copy_rootfs "$BUNDLE/rootfs"
-	update_config '.root.path = "rootfs"'
-}
 
 # bento with this test's state root.
 bentos() {
