@@ -14,6 +14,7 @@ struct bento_global
   bool systemd_cgroup;    /* --systemd-cgroup (accepted; see cmd docs) */
   bool rootless_set;      /* --rootless given */
   const char *rootless;   /* --rootless true|false|auto */
+  const char *storage_root; /* --storage-root: the image store (engine verbs) */
 };
 
 struct bento_verb

@@ -14,11 +14,18 @@
 static const struct bento_verb verbs[] = {
   { "create", "create a container from a bundle", cmd_create },
   { "delete", "delete a container", cmd_delete },
+  { "image", "manage images: ls, rm, prune, tag, inspect, load, save, mount", cmd_image },
+  { "images", "list images in the store", cmd_images },
+  { "inspect", "show an image's config and layers as JSON", cmd_inspect },
   { "kill", "send a signal to a container's init", cmd_kill },
   { "list", "list containers", cmd_list },
+  { "load", "load images from a docker-archive, oci-archive or OCI layout", cmd_load },
+  { "rmi", "remove images", cmd_rmi },
   { "run", "create and start a container", cmd_run },
   { "start", "start a created container", cmd_start },
   { "state", "show a container's state as JSON", cmd_state },
+  { "tag", "give an image another name", cmd_tag },
+  { "unshare", "run a command in the image store's user namespace", cmd_unshare },
   { NULL, NULL, NULL },
 };
 
@@ -40,6 +47,8 @@ usage (FILE *out)
            "                       $XDG_RUNTIME_DIR/bento rootless)\n"
            "  --log FILE           write log records to FILE\n"
            "  --log-format FORMAT  text or json\n"
+           "  --storage-root DIR   image store (default /var/lib/bento as root,\n"
+           "                       $XDG_DATA_HOME/bento rootless)\n"
            "  --debug              log debug messages\n"
            "  --systemd-cgroup     accepted for runc compatibility\n"
            "  -h, --help           show this help\n"
@@ -59,7 +68,7 @@ int
 main (int argc, char **argv)
 {
   struct bento_global g = { 0 };
-  enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS };
+  enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS, OPT_STORAGE_ROOT };
   static const struct option opts[] = {
     { "root", required_argument, NULL, OPT_ROOT },
     { "log", required_argument, NULL, OPT_LOG },
@@ -67,6 +76,7 @@ main (int argc, char **argv)
     { "debug", no_argument, NULL, OPT_DEBUG },
     { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
     { "rootless", required_argument, NULL, OPT_ROOTLESS },
+    { "storage-root", required_argument, NULL, OPT_STORAGE_ROOT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'v' },
     { NULL, 0, NULL, 0 },
@@ -84,6 +94,7 @@ main (int argc, char **argv)
         case OPT_DEBUG: g.debug = true; break;
         case OPT_SYSTEMD_CGROUP: g.systemd_cgroup = true; break;
         case OPT_ROOTLESS: g.rootless = optarg; g.rootless_set = true; break;
+        case OPT_STORAGE_ROOT: g.storage_root = optarg; break;
         case 'h': usage (stdout); return 0;
         case 'v':
           printf ("bento version %s\n", BENTO_VERSION);

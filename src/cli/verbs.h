@@ -11,5 +11,14 @@ int cmd_list (struct bento_global *g, int argc, char **argv);
 int cmd_run (struct bento_global *g, int argc, char **argv);
 int cmd_start (struct bento_global *g, int argc, char **argv);
 int cmd_state (struct bento_global *g, int argc, char **argv);
+/* images (cmd-images.c, cmd-image.c, ...) */
+int cmd_image (struct bento_global *g, int argc, char **argv);
+int cmd_image_prune (struct bento_global *g, int argc, char **argv);
+int cmd_images (struct bento_global *g, int argc, char **argv);
+int cmd_inspect (struct bento_global *g, int argc, char **argv);
+int cmd_load (struct bento_global *g, int argc, char **argv);
+int cmd_rmi (struct bento_global *g, int argc, char **argv);
+int cmd_tag (struct bento_global *g, int argc, char **argv);
+int cmd_unshare (struct bento_global *g, int argc, char **argv);
 
 #endif
