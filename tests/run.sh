@@ -69,6 +69,7 @@ fi
 note "build"
 check "release build (-Wall -Wextra -Werror)" build_dir build
 check "rootfs from busybox-static" make --no-print-directory build/rootfs/bin/busybox
+check "default image (oci-archive) from the rootfs" make --no-print-directory build/images/busybox.tar
 check "ASan+UBSan build" build_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
 # -O0: gcc 12's analyzer misreads inlined cleanup functions at -O2.
 check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true --buildtype=debug
@@ -97,6 +98,7 @@ cp -a tests "$work/src/tests"
 cp -a docs "$work/src/docs"
 cp -a examples "$work/src/examples"
 cp -a build/rootfs "$work/rootfs"
+cp -a build/images "$work/images"
 for variant in build build-asan; do
 	mkdir -p "$work/$variant"
 	cp "$variant/bento" "$variant/mvrc" "$variant/tests/recvtty" "$work/$variant/"
@@ -116,6 +118,7 @@ for variant in build build-asan; do
 		env_vars=(
 			BENTO_BIN_DIR="$work/$variant"
 			BENTO_ROOTFS="$work/rootfs"
+			BENTO_IMAGES="$work/images"
 			BENTO_SRC="$work/src"
 			BENTO_VARIANT="$variant"
 			ASAN_OPTIONS="log_path=$work/sanitizer/asan:detect_leaks=0"

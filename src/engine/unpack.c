@@ -29,7 +29,9 @@ struct extractor
   const struct unpack_options *o;
   struct unpack_result *res;
   char cached_path[PATH_MAX];
-  int cached_fd; /* directory fd for cached_path, -1 when none */
+  int cached_fd;     /* directory fd for cached_path, -1 when none */
+  bool cached_valid; /* false once something was removed: the path may now
+                        lead elsewhere (the fd stays open while in use) */
 };
 
 int
@@ -125,7 +127,7 @@ cache_drop (struct extractor *x)
   if (x->cached_fd >= 0)
     close (x->cached_fd);
   x->cached_fd = -1;
-  x->cached_path[0] = '\0';
+  x->cached_valid = false;
 }
 
 /* The parent directory of an entry; entries come grouped by directory, so
@@ -133,13 +135,14 @@ cache_drop (struct extractor *x)
 static int
 parent_fd (struct extractor *x, const char *parent, bento_err *err)
 {
-  if (x->cached_fd >= 0 && strcmp (parent, x->cached_path) == 0)
+  if (x->cached_valid && strcmp (parent, x->cached_path) == 0)
     return x->cached_fd;
   cache_drop (x);
   int fd = resolve_dir (x, parent, true, err);
   if (fd < 0)
     return -1;
   x->cached_fd = fd;
+  x->cached_valid = true;
   snprintf (x->cached_path, sizeof x->cached_path, "%s", parent);
   return fd;
 }
@@ -154,7 +157,7 @@ make_room (struct extractor *x, int pfd, const char *base, bool new_is_dir, bent
     return errno == ENOENT ? 0 : bento_err_make (err, errno, "stat");
   if (S_ISDIR (st.st_mode) && new_is_dir)
     return 1;
-  cache_drop (x); /* the cached directory may be going away */
+  x->cached_valid = false; /* the cached path may lead elsewhere now */
   if (rm_rf_at (pfd, base, err) < 0)
     return -1;
   return 0;

@@ -7,6 +7,8 @@ _here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENTO_SRC=${BENTO_SRC:-$(cd "$_here/../.." && pwd)}
 BENTO_BIN_DIR=${BENTO_BIN_DIR:-$BENTO_SRC/build}
 BENTO_ROOTFS=${BENTO_ROOTFS:-$BENTO_BIN_DIR/rootfs}
+# the default image, an oci-archive of the rootfs (scripts/mkimage.sh)
+BENTO_IMAGES=${BENTO_IMAGES:-$BENTO_BIN_DIR/images}
 BENTO_BIN=$BENTO_BIN_DIR/bento
 MVRC_BIN=$BENTO_BIN_DIR/mvrc
 RECVTTY_BIN=$BENTO_BIN_DIR/recvtty
@@ -63,6 +65,29 @@ requires() {
 fail() {
 	echo "$@" >&2
 	return 1
+}
+
+# A private image store for this test, removed by store_teardown (through
+# `bento unshare`: rootless, layer files belong to subordinate ids).
+store_setup() {
+	STORE=$BATS_TEST_TMPDIR/store
+	export STORE
+}
+
+store_teardown() {
+	[ -n "${STORE:-}" ] && [ -d "$STORE" ] || return 0
+	"$BENTO_BIN" --storage-root "$STORE" unshare -- rm -rf "$STORE" || true
+}
+
+# bento with the test's store
+bs() {
+	bento --storage-root "$STORE" "$@"
+}
+
+# What the store holds, minus lock files (they stay by design).
+store_listing() {
+	"$BENTO_BIN" --storage-root "$STORE" unshare -- sh -c \
+		"cd '$STORE' && find . -mindepth 1 ! -name '*.lock' ! -path './locks/*' -printf '%p %y %s %u\n' | sort"
 }
 
 # A private copy of the busybox rootfs in this test's temp dir.
