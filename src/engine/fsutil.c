@@ -2,6 +2,7 @@
 #include "shared/cleanup.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  char *s;
+  va_list ap;
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    s = NULL;
+  va_end (ap);
+  return s;
+}
 
 int
 mkdir_p (const char *path, mode_t mode, bento_err *err)
@@ -68,8 +81,8 @@ write_file_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t m
 int
 write_file_atomic_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err)
 {
-  _cleanup_free_ char *tmp = NULL;
-  if (asprintf (&tmp, "%s.tmp-%d", rel, (int) getpid ()) < 0)
+  _cleanup_free_ char *tmp = xasprintf ("%s.tmp-%d", rel, (int) getpid ());
+  if (tmp == NULL)
     return bento_err_make (err, ENOMEM, "write `%s`", rel);
   _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)

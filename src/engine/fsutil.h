@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* asprintf that gives NULL on failure (asprintf leaves its pointer
+ * undefined then, which a cleanup attribute must never free). */
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
 /* mkdir -p PATH (absolute or relative to the cwd). */
 int mkdir_p (const char *path, mode_t mode, bento_err *err);
 /* Write LEN bytes to DIRFD/REL (created or truncated). */

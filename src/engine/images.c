@@ -290,12 +290,10 @@ find_index (struct image_record *v, size_t n, const char *query, bento_err *err)
   if (!ref.domain_given)
     {
       const char *path = strncmp (ref.path, "library/", 8) == 0 ? ref.path + 8 : ref.path;
-      _cleanup_free_ char *local = NULL;
+      _cleanup_free_ char *local = xasprintf ("localhost/%s%s%s%s%s", path, ref.tag ? ":" : "", ref.tag ? ref.tag : "",
+                                              ref.digest ? "@" : "", ref.digest ? ref.digest : "");
       struct image_ref lref;
-      if (asprintf (&local, "localhost/%s%s%s%s%s", path, ref.tag ? ":" : "", ref.tag ? ref.tag : "",
-                    ref.digest ? "@" : "", ref.digest ? ref.digest : "")
-              >= 0
-          && ref_parse (local, &lref, err) == 0)
+      if (local && ref_parse (local, &lref, err) == 0)
         {
           for (size_t i = 0; i < n && r < 0; i++)
             if (matches_ref (&v[i], &lref))
@@ -490,24 +488,23 @@ store_remove_image (struct store *s, const char *id, bento_err *err)
 
 /* holds/<image-hex>/<container> */
 static int
-hold_paths (const char *image_id, const char *container, char **dir, char **file, bento_err *err)
+hold_paths (const char *image_id, const char *container, char dir[160], char file[512], bento_err *err)
 {
   if (!digest_valid (image_id))
     return bento_err_make (err, 0, "bad image id `%s`", image_id);
-  if (container && (*container == '\0' || strchr (container, '/') || container[0] == '.'))
+  if (container
+      && (*container == '\0' || strchr (container, '/') || container[0] == '.' || strlen (container) > 256))
     return bento_err_make (err, 0, "bad container id `%s`", container);
-  if (asprintf (dir, "holds/%s", digest_hex (image_id)) < 0)
-    return bento_err_make (err, ENOMEM, "hold");
-  if (container && asprintf (file, "%s/%s", *dir, container) < 0)
-    return bento_err_make (err, ENOMEM, "hold");
+  snprintf (dir, 160, "holds/%s", digest_hex (image_id));
+  snprintf (file, 512, "%s/%s", dir, container ? container : "");
   return 0;
 }
 
 int
 store_hold (struct store *s, const char *image_id, const char *container, bento_err *err)
 {
-  _cleanup_free_ char *dir = NULL, *file = NULL;
-  if (hold_paths (image_id, container, &dir, &file, err) < 0)
+  char dir[160], file[512];
+  if (hold_paths (image_id, container, dir, file, err) < 0)
     return -1;
   if (mkdirat (s->dirfd, dir, 0700) < 0 && errno != EEXIST)
     return bento_err_make (err, errno, "hold image %s", image_id);
@@ -521,8 +518,8 @@ store_hold (struct store *s, const char *image_id, const char *container, bento_
 int
 store_release (struct store *s, const char *image_id, const char *container, bento_err *err)
 {
-  _cleanup_free_ char *dir = NULL, *file = NULL;
-  if (hold_paths (image_id, container, &dir, &file, err) < 0)
+  char dir[160], file[512];
+  if (hold_paths (image_id, container, dir, file, err) < 0)
     return -1;
   if (unlinkat (s->dirfd, file, 0) < 0 && errno != ENOENT)
     return bento_err_make (err, errno, "release image %s", image_id);
@@ -533,8 +530,8 @@ store_release (struct store *s, const char *image_id, const char *container, ben
 int
 store_holds (struct store *s, const char *image_id, bento_err *err)
 {
-  _cleanup_free_ char *dir = NULL, *file = NULL;
-  if (hold_paths (image_id, NULL, &dir, &file, err) < 0)
+  char dir[160], file[512];
+  if (hold_paths (image_id, NULL, dir, file, err) < 0)
     return -1;
   int fd = openat (s->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)

@@ -61,9 +61,11 @@ add_staged (struct load *l, const char *name, bento_err *err)
   struct staged *f = &g[l->n_files];
   memset (f, 0, sizeof *f);
   f->name = strdup (name);
-  if (f->name == NULL || asprintf (&f->rel, "%s/f%zu", l->stage, l->n_files) < 0)
+  f->rel = xasprintf ("%s/f%zu", l->stage, l->n_files);
+  if (f->name == NULL || f->rel == NULL)
     {
       free (f->name);
+      free (f->rel);
       return bento_err_make (err, ENOMEM, "load"), NULL;
     }
   l->n_files++;
@@ -140,6 +142,8 @@ read_small (struct archive *a, char **out, size_t *len, const char *name, bento_
             }
           b = g;
         }
+      if (b == NULL)
+        return bento_err_make (err, ENOMEM, "load");
       memcpy (b + *len, buf, (size_t) n);
       *len += (size_t) n;
     }

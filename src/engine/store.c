@@ -381,9 +381,8 @@ gc_tmp (struct store *s, bento_err *err)
       long pid = strtol (de->d_name, NULL, 10);
       if (pid > 0 && pid != getpid () && (kill ((pid_t) pid, 0) == 0 || errno == EPERM))
         continue;
-      _cleanup_free_ char *rel = NULL;
-      if (asprintf (&rel, "tmp/%s", de->d_name) < 0)
-        return bento_err_make (err, ENOMEM, "gc");
+      char rel[320];
+      snprintf (rel, sizeof rel, "tmp/%s", de->d_name);
       if (store_remove_tree (s, rel, err) < 0)
         return -1;
     }
@@ -403,8 +402,8 @@ strv_has (char **v, size_t n, const char *s)
 static int
 gc_dir (struct store *s, const char *dir, const char *algo, char **keep, size_t n_keep, bento_err *err)
 {
-  _cleanup_free_ char *sub = NULL;
-  if (asprintf (&sub, "%s/%s", dir, algo) < 0)
+  _cleanup_free_ char *sub = xasprintf ("%s/%s", dir, algo);
+  if (sub == NULL)
     return bento_err_make (err, ENOMEM, "gc");
   int fd = openat (s->dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -420,9 +419,9 @@ gc_dir (struct store *s, const char *dir, const char *algo, char **keep, size_t 
     {
       if (de->d_name[0] == '.')
         continue;
-      _cleanup_free_ char *digest = NULL, *rel = NULL;
-      if (asprintf (&digest, "%s:%s", algo, de->d_name) < 0 || asprintf (&rel, "%s/%s", sub, de->d_name) < 0)
-        return bento_err_make (err, ENOMEM, "gc");
+      char digest[320], rel[320];
+      snprintf (digest, sizeof digest, "%s:%s", algo, de->d_name);
+      snprintf (rel, sizeof rel, "%s/%s", sub, de->d_name);
       if (strv_has (keep, n_keep, digest))
         continue;
       log_debug ("gc: remove %s", rel);
