@@ -40,7 +40,7 @@ teardown() {
 	bs unshare -- stat -c '%u:%g %a' "$layer/bin/busybox" "$layer/root" "$layer/tmp"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "0:0 755" ]
-	[ "${lines[1]}" = "0:0 700" ]
+	[ "${lines[1]}" = "0:0 $(stat -c %a "$BENTO_ROOTFS/root")" ]
 	[ "${lines[2]}" = "0:0 1777" ]
 	# outside, rootless: the files belong to the user (root inside maps to it)
 	[ "$(stat -c %u "$layer/bin/busybox")" = "$(id -u)" ]
