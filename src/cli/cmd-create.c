@@ -18,6 +18,7 @@ cmd_create (struct bento_global *g, int argc, char **argv)
   struct container c;
   container_init (&c);
   c.use_fifo = true;
+  c.detach = true;
   if (create_opts_load (g, &o, &c, &root, &err) < 0 || container_create (&c, &err) < 0)
     r = cli_fail (&err, 1);
   else

@@ -12,6 +12,7 @@ static int
 run_container (struct container *c, const struct create_opts *o, bento_err *err)
 {
   c->use_fifo = false;
+  c->detach = o->detach;
   if (container_create (c, err) < 0)
     return -1;
   int status = 0;

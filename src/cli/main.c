@@ -14,6 +14,7 @@
 static const struct bento_verb verbs[] = {
   { "create", "create a container from a bundle", cmd_create },
   { "delete", "delete a container", cmd_delete },
+  { "exec", "run a new process in a running container", cmd_exec },
   { "image", "manage images: ls, rm, prune, tag, inspect, load, save, mount", cmd_image },
   { "images", "list images in the store", cmd_images },
   { "inspect", "show an image's config and layers as JSON", cmd_inspect },

@@ -6,6 +6,7 @@
 
 int cmd_create (struct bento_global *g, int argc, char **argv);
 int cmd_delete (struct bento_global *g, int argc, char **argv);
+int cmd_exec (struct bento_global *g, int argc, char **argv);
 int cmd_kill (struct bento_global *g, int argc, char **argv);
 int cmd_list (struct bento_global *g, int argc, char **argv);
 int cmd_run (struct bento_global *g, int argc, char **argv);

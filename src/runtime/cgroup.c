@@ -42,6 +42,13 @@ cgroup_enter_init (struct container *c, bento_err *err)
 }
 
 int
+cgroup_join (const struct container_state *st, pid_t pid, bento_err *err)
+{
+  /* No cgroup of its own yet (see cgroup_enter_init): nothing to join. */
+  return 0;
+}
+
+int
 cgroup_destroy_state (const struct container_state *st, bento_err *err)
 {
   return 0;

@@ -15,6 +15,8 @@ struct container;
 int cgroup_check_supported (const struct bento_resources *res, bento_err *err);
 /* Parent, right after the spawn and before the init runs user code. */
 int cgroup_enter_init (struct container *c, bento_err *err);
+/* exec: put PID in the container's cgroup before it runs user code. */
+int cgroup_join (const struct container_state *st, pid_t pid, bento_err *err);
 /* delete: remove the container's cgroup, if any. */
 int cgroup_destroy_state (const struct container_state *st, bento_err *err);
 /* kill --all: signal every process of the container. */

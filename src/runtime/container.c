@@ -1,4 +1,5 @@
 #include "runtime/container.h"
+#include "runtime/attach.h"
 #include "runtime/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/process.h"
@@ -29,6 +30,7 @@ container_init (struct container *c)
 {
   memset (c, 0, sizeof *c);
   c->rootfd = c->dirfd = c->sync_fd = c->child_sync_fd = c->console_fd = c->fifo_fd = c->pidfd = -1;
+  c->tty_sock = c->tty_master = -1;
   for (int t = 0; t < BENTO_NS__COUNT; t++)
     c->ns_fds[t] = -1;
 }
@@ -38,7 +40,8 @@ container_free (struct container *c)
 {
   spec_free (c->spec);
   free (c->rootfs);
-  int *fds[] = { &c->rootfd, &c->dirfd, &c->sync_fd, &c->child_sync_fd, &c->console_fd, &c->fifo_fd, &c->pidfd };
+  int *fds[] = { &c->rootfd, &c->dirfd,    &c->sync_fd,  &c->child_sync_fd, &c->console_fd,
+                 &c->fifo_fd, &c->pidfd, &c->tty_sock, &c->tty_master };
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     closep (fds[i]);
   for (int t = 0; t < BENTO_NS__COUNT; t++)
@@ -177,7 +180,18 @@ prepare_fds (struct container *c, bento_err *err)
   if (c->console_socket && console_connect (c->console_socket, &c->console_fd, err) < 0)
     return -1;
   if (c->spec->process->terminal && c->console_fd < 0)
-    return bento_err_make (err, 0, "process.terminal needs --console-socket (a terminal on the caller's side is not supported yet)");
+    {
+      /* Nobody would hold the terminal of a detached container (runc's rule). */
+      if (c->detach)
+        return bento_err_make (err, 0, "process.terminal: a detached container needs --console-socket");
+      /* In the foreground, bento itself is the terminal: the init sends the
+       * pty master to us instead of a console socket. */
+      int tv[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tv) < 0)
+        return bento_err_make (err, errno, "socketpair");
+      c->tty_sock = tv[0];
+      c->console_fd = tv[1];
+    }
   return namespaces_open (c, err);
 }
 
@@ -223,6 +237,8 @@ create_after_spawn (struct container *c, bento_err *err)
         return -1;
     }
   if (sync_expect (c->sync_fd, SYNC_CREATED, NULL, err) < 0)
+    return -1;
+  if (c->tty_sock >= 0 && recv_fd (c->tty_sock, &c->tty_master, err) < 0)
     return -1;
   c->state.saved_creating = false;
   if (state_write (c->dirfd, &c->state, err) < 0)
@@ -356,13 +372,7 @@ container_start (int rootfd, const char *id, bento_err *err)
 int
 container_wait (struct container *c, int *status, bento_err *err)
 {
-  siginfo_t si;
-  memset (&si, 0, sizeof si);
-  while (waitid (P_PIDFD, (id_t) c->pidfd, &si, WEXITED) < 0)
-    if (errno != EINTR)
-      return bento_err_make (err, errno, "wait for the container");
-  *status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-  return 0;
+  return attach_wait (c->pidfd, c->tty_master, status, err);
 }
 
 /* ---- kill, delete ------------------------------------------------------- */

@@ -24,6 +24,7 @@ struct container
   int preserve_fds;            /* --preserve-fds (plus LISTEN_FDS) */
   bool no_pivot;               /* --no-pivot */
   bool use_fifo;               /* create: wait on exec.fifo; run: on the socket */
+  bool detach;                 /* create, run -d: nobody stays to be the terminal */
 
   /* loaded */
   struct bento_spec *spec;
@@ -37,7 +38,9 @@ struct container
   int dirfd;                   /* ROOT/ID, locked */
   int sync_fd;                 /* our end of the socketpair */
   int child_sync_fd;           /* the init's end */
-  int console_fd;              /* connected --console-socket, -1 if none */
+  int console_fd;              /* the init's end: --console-socket, or ours below */
+  int tty_sock;                /* run -t without a console socket: the pty master comes here */
+  int tty_master;              /* ... and is proxied to the caller's terminal */
   int fifo_fd;                 /* O_PATH of exec.fifo for the init, -1 if none */
   int ns_fds[BENTO_NS__COUNT]; /* namespaces to join, -1 if none */
   pid_t pid;                   /* the init, in our pid namespace */

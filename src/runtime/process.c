@@ -195,8 +195,8 @@ set_hostname (const struct bento_spec *s, bento_err *err)
   return 0;
 }
 
-static bool
-setgroups_allowed (void)
+bool
+process_setgroups_allowed (void)
 {
   char buf[16] = "";
   _cleanup_close_ int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
@@ -207,8 +207,8 @@ setgroups_allowed (void)
 
 /* runc's lookup: a name with a slash is used as is, others are searched in
  * the PATH of the process's environment. */
-static int
-find_executable (const struct bento_process *p, char **out, bento_err *err)
+int
+process_find_executable (const struct bento_process *p, char **out, bento_err *err)
 {
   const char *cmd = p->args[0];
   struct stat st;
@@ -241,8 +241,8 @@ find_executable (const struct bento_process *p, char **out, bento_err *err)
   return bento_err_make (err, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
 }
 
-static void
-reset_signals (void)
+void
+process_reset_signals (void)
 {
   sigset_t all;
   sigemptyset (&all);
@@ -258,11 +258,11 @@ child_finish_setup (struct container *c, int rootfd, bento_err *err)
   const struct bento_process *p = c->spec->process;
   if (rootfs_pivot (c, rootfd, err) < 0 || rootfs_finish (c, err) < 0)
     return -1;
-  if (p->terminal && console_setup (p, c->console_fd, err) < 0)
+  if (p->terminal && console_setup (p, c->console_fd, true, err) < 0)
     return bento_err_wrap (err, "process.terminal");
   if (chdir (p->cwd) < 0)
     return bento_err_make (err, errno, "process.cwd: chdir `%s`", p->cwd);
-  if (rlimits_apply (p, err) < 0 || user_apply (p, setgroups_allowed (), err) < 0)
+  if (rlimits_apply (p, err) < 0 || user_apply (p, process_setgroups_allowed (), err) < 0)
     return -1;
   return 0;
 }
@@ -333,7 +333,7 @@ child_main (struct container *c, bool staged)
         child_fail (c, &err);
     }
   _cleanup_free_ char *exe = NULL;
-  if (child_finish_setup (c, rootfd, &err) < 0 || find_executable (c->spec->process, &exe, &err) < 0)
+  if (child_finish_setup (c, rootfd, &err) < 0 || process_find_executable (c->spec->process, &exe, &err) < 0)
     child_fail (c, &err);
   closep (&rootfd);
   closep (&c->console_fd);
@@ -353,7 +353,7 @@ child_main (struct container *c, bool staged)
       bento_err_make (&err, errno, "close_range");
       child_fail (c, &err);
     }
-  reset_signals ();
+  process_reset_signals ();
   execve (exe, c->spec->process->args, c->spec->process->env ? c->spec->process->env : (char *[]){ NULL });
   bento_err_make (&err, errno, "exec: \"%s\"", c->spec->process->args[0]);
   child_fail (c, &err);

@@ -47,7 +47,7 @@ send_fd (int sock, int fd, const char *name, bento_err *err)
 }
 
 int
-console_setup (const struct bento_process *p, int sock, bento_err *err)
+console_setup (const struct bento_process *p, int sock, bool mount_console, bento_err *err)
 {
   _cleanup_close_ int master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
@@ -68,13 +68,13 @@ console_setup (const struct bento_process *p, int sock, bento_err *err)
     }
   /* /dev/console is the container's terminal, as runc makes it. */
   struct stat st;
-  if (stat ("/dev/console", &st) < 0 && errno == ENOENT)
+  if (mount_console && stat ("/dev/console", &st) < 0 && errno == ENOENT)
     {
       int f = open ("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
       if (f >= 0)
         close (f);
     }
-  if (mount (name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+  if (mount_console && mount (name, "/dev/console", NULL, MS_BIND, NULL) < 0)
     return bento_err_make (err, errno, "bind `%s` to /dev/console", name);
   if (setsid () < 0)
     return bento_err_make (err, errno, "setsid");

@@ -32,8 +32,8 @@ mounts_free (struct bento_mount *m, size_t n)
   free (m);
 }
 
-static void
-process_free (struct bento_process *p)
+void
+spec_process_free (struct bento_process *p)
 {
   if (p == NULL)
     return;
@@ -138,7 +138,7 @@ spec_free (struct bento_spec *s)
   free (s->oci_version);
   free (s->root_path);
   mounts_free (s->mounts, s->n_mounts);
-  process_free (s->process);
+  spec_process_free (s->process);
   free (s->hostname);
   free (s->domainname);
   for (int k = 0; k < BENTO_HOOK__COUNT; k++)

@@ -525,6 +525,28 @@ spec_parse (const char *json_text, size_t len, struct bento_spec **out, bento_er
   return 0;
 }
 
+int
+spec_parse_process (const char *text, size_t len, struct bento_process **out, bento_err *err)
+{
+  json_error_t jerr;
+  *out = NULL;
+  _cleanup_json_ *proc = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (proc == NULL)
+    return bento_err_make (err, 0, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+  if (!json_is_object (proc))
+    return bento_err_make (err, 0, "expected a JSON object, got %s", jtype_name (proc));
+  /* Parse it as the `process` of a config, so errors name process.* paths. */
+  _cleanup_json_ *wrap = json_pack ("{s:O}", "process", proc);
+  struct bento_spec tmp = { 0 };
+  if (wrap == NULL || parse_process (wrap, &tmp, err) < 0)
+    {
+      spec_process_free (tmp.process);
+      return wrap ? -1 : bento_err_make (err, ENOMEM, "parse process");
+    }
+  *out = tmp.process;
+  return 0;
+}
+
 /* Configs are small; 16 MiB is far past any real one and stops a hostile
  * bundle from making us read a huge file into memory. */
 #define SPEC_MAX_SIZE (16 << 20)

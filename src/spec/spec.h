@@ -363,6 +363,10 @@ int spec_load (const char *path, struct bento_spec **out, bento_err *err);
 int spec_validate (const struct bento_spec *spec, bento_err *err);
 void spec_free (struct bento_spec *spec);
 
+/* A process object alone (`exec --process FILE`), errors naming process.*. */
+int spec_parse_process (const char *json_text, size_t len, struct bento_process **out, bento_err *err);
+void spec_process_free (struct bento_process *p);
+
 /* The default config of `bento spec` (runc's, with --rootless adjustments);
  * returned as JSON text, owned by the caller. */
 char *spec_default_json (bool rootless);

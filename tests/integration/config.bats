@@ -247,7 +247,7 @@ run_in() {
 	update_config '.process.terminal = true'
 	bentos create -b "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"process.terminal needs --console-socket"* ]]
+	[ "$output" = "bento: process.terminal: a detached container needs --console-socket" ]
 	bentos create --console-socket "$BATS_TEST_TMPDIR/none.sock" -b "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"connect to \`$BATS_TEST_TMPDIR/none.sock\`: No such file or directory"* ]]
