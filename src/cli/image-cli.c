@@ -1,4 +1,5 @@
 #include "cli/image-cli.h"
+#include "engine/registry.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,4 +69,26 @@ image_cli_ago (const char *rfc3339, char *buf, size_t len)
         return;
       }
   snprintf (buf, len, "%s", d < 0 ? "in the future" : "seconds ago");
+}
+
+int
+image_cli_registry_option (int c, const char *arg, struct registry_opts *o)
+{
+  switch (c)
+    {
+    case 0x1001:
+      if (arg == NULL || strcmp (arg, "true") == 0)
+        o->tls_verify = 1;
+      else if (strcmp (arg, "false") == 0)
+        o->tls_verify = 0;
+      else
+        {
+          fprintf (stderr, "bento: --tls-verify: want true or false, got `%s`\n", arg);
+          return -1;
+        }
+      return 0;
+    case 0x1002: o->cert_dir = arg; return 0;
+    case 0x1003: o->auth_file = arg; return 0;
+    default: return -1;
+    }
 }

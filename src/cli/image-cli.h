@@ -18,6 +18,16 @@ int image_cli_fail (bento_err *err);
 void image_cli_size (int64_t bytes, char *buf, size_t len);
 /* "3 hours ago" from an RFC 3339 time; "" when unknown. */
 void image_cli_ago (const char *rfc3339, char *buf, size_t len);
+/* The registry options of pull and login, for their getopt tables:
+ * --tls-verify[=BOOL], --cert-dir DIR, --authfile FILE. */
+#define IMAGE_CLI_REGISTRY_OPTIONS                                             \
+  { "tls-verify", optional_argument, NULL, 0x1001 },                           \
+  { "cert-dir", required_argument, NULL, 0x1002 },                             \
+  { "authfile", required_argument, NULL, 0x1003 }
+struct registry_opts;
+/* Handle one of them; -1 for anything else (a usage error). */
+int image_cli_registry_option (int c, const char *arg, struct registry_opts *o);
+
 /* An option that wants an argument, or a usage line. */
 int image_cli_usage (const char *usage);
 
