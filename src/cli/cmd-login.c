@@ -8,6 +8,7 @@
 #include "engine/auth.h"
 #include "engine/reference.h"
 #include "engine/registry.h"
+#include "engine/fsutil.h"
 #include "shared/cleanup.h"
 
 #include <getopt.h>
@@ -41,7 +42,7 @@ registry_domain (const char *arg, bento_err *err)
   else if (strncmp (a, "http://", 7) == 0)
     a += 7;
   _cleanup_free_ char *probe = NULL;
-  if (asprintf (&probe, "%.*s/x", (int) strcspn (a, "/"), a) < 0)
+  if ((probe = xasprintf ("%.*s/x", (int) strcspn (a, "/"), a)) == NULL)
     return bento_err_make (err, ENOMEM, "login"), NULL;
   struct image_ref ref;
   if (ref_parse (probe, &ref, err) < 0)

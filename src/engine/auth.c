@@ -132,7 +132,7 @@ auth_store (const char *path, const char *domain, const char *user, const char *
   if (root == NULL)
     return -1;
   _cleanup_free_ char *plain = NULL;
-  if (asprintf (&plain, "%s:%s", user, pass) < 0)
+  if ((plain = xasprintf ("%s:%s", user, pass)) == NULL)
     return bento_err_make (err, ENOMEM, "credentials");
   size_t n = strlen (plain);
   _cleanup_free_ unsigned char *b64 = malloc (4 * ((n + 2) / 3) + 1);

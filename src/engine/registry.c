@@ -479,7 +479,7 @@ registry_message (const struct response *resp)
   const char *msg = json_string_value (json_object_get (e, "message"));
   const char *code = json_string_value (json_object_get (e, "code"));
   char *s = NULL;
-  if (msg && asprintf (&s, "%s%s%s%s", msg, code ? " (" : "", code ? code : "", code ? ")" : "") < 0)
+  if (msg && (s = xasprintf ("%s%s%s%s", msg, code ? " (" : "", code ? code : "", code ? ")" : "")) == NULL)
     s = NULL;
   return s;
 }
@@ -498,11 +498,11 @@ fetch_token (struct registry_conn *c, const char *challenge, const char *scope, 
   char *esc_service = service ? curl_easy_escape (c->h, service, 0) : NULL;
   char *esc_scope = curl_easy_escape (c->h, scope, 0);
   _cleanup_free_ char *url = NULL;
-  int n = asprintf (&url, "%s%cscope=%s%s%s", realm, strchr (realm, '?') ? '&' : '?', esc_scope ? esc_scope : "",
-                    esc_service ? "&service=" : "", esc_service ? esc_service : "");
+  url = xasprintf ("%s%cscope=%s%s%s", realm, strchr (realm, '?') ? '&' : '?', esc_scope ? esc_scope : "",
+                   esc_service ? "&service=" : "", esc_service ? esc_service : "");
   curl_free (esc_service);
   curl_free (esc_scope);
-  if (n < 0)
+  if (url == NULL)
     return bento_err_make (err, ENOMEM, "token");
   struct response resp = { .c = c, .max = 1 << 20, .content_length = -1 };
   /* basic credentials go to the token service, which hands out the token */
@@ -536,7 +536,7 @@ perform (struct registry_conn *c, const char *url, const char *accept, struct re
 {
   struct curl_slist *hdrs = NULL;
   _cleanup_free_ char *acc = NULL;
-  if (accept && asprintf (&acc, "Accept: %s", accept) >= 0)
+  if (accept && (acc = xasprintf ("Accept: %s", accept)) != NULL)
     hdrs = curl_slist_append (hdrs, acc);
   CURL *h = c->h;
   response_reset (resp);
@@ -567,63 +567,99 @@ perform (struct registry_conn *c, const char *url, const char *accept, struct re
   return bento_err_make (err, 0, "GET %s: %s", url, c->errbuf[0] ? c->errbuf : curl_easy_strerror (rc));
 }
 
+/* The token cached for SCOPE, copied (NULL when none). */
+static char *
+cached_token (struct registry *r, const char *scope)
+{
+  pthread_mutex_lock (&r->lock);
+  const char *t = find_token (r, scope);
+  char *copy = t ? strdup (t) : NULL;
+  pthread_mutex_unlock (&r->lock);
+  return copy;
+}
+
+/* Answer a 401's challenge: 1 to try again, 0 when there is nothing to
+ * answer with, -1 on error. */
+static int
+answer_challenge (struct registry_conn *c, const char *www_auth, const char *scope, bento_err *err)
+{
+  struct registry *r = c->r;
+  if (strncasecmp (www_auth, "bearer", 6) == 0)
+    return fetch_token (c, www_auth, scope, err) < 0 ? -1 : 1;
+  if (strncasecmp (www_auth, "basic", 5) == 0 && r->user)
+    {
+      r->use_basic = true;
+      return 1;
+    }
+  return 0;
+}
+
+/* One try: 0 answered (any status), 1 to retry over plain HTTP, -1 error. */
+static int
+request_once (struct registry_conn *c, const char *path, const char *accept, struct response *resp,
+              const char *scope, bento_err *err)
+{
+  struct registry *r = c->r;
+  _cleanup_free_ char *url = xasprintf ("%s://%s%s", registry_scheme (r), r->host, path);
+  _cleanup_free_ char *token = cached_token (r, scope);
+  if (url == NULL)
+    return bento_err_make (err, ENOMEM, "request");
+  int rc = perform (c, url, accept, resp, token, err);
+  if (rc < 0 && r->may_fall_back && !r->plain_http && !resp->sink_failed && resp->len == 0
+      && strstr (c->errbuf, "SSL") != NULL)
+    {
+      log_debug ("registry %s: TLS failed (%s), trying plain HTTP", r->domain, c->errbuf);
+      bento_err_clear (err);
+      r->plain_http = true;
+      return 1;
+    }
+  return rc;
+}
+
+static int
+status_error (struct registry_conn *c, const char *path, long code, const struct response *resp, bento_err *err)
+{
+  struct registry *r = c->r;
+  _cleanup_free_ char *msg = registry_message (resp);
+  if (code == 401)
+    return bento_err_make (err, 0, "GET %s://%s%s: unauthorized: %s%s", registry_scheme (r), r->host, path,
+                           msg ? msg : "authentication required", r->user ? "" : " (no credentials: `bento login`)");
+  return bento_err_make (err, 0, "GET %s://%s%s: the registry answered %ld%s%s", registry_scheme (r), r->host, path,
+                         code, msg ? ": " : "", msg ? msg : "");
+}
+
 /* One request with authentication: on a 401, answer the challenge once. */
 static int
 request (struct registry_conn *c, const char *repo, const char *path, const char *accept, struct response *resp,
          bento_err *err)
 {
-  struct registry *r = c->r;
-  _cleanup_free_ char *scope = NULL, *url = NULL;
-  if (asprintf (&scope, "repository:%s:pull", repo) < 0)
+  _cleanup_free_ char *scope = xasprintf ("repository:%s:pull", repo);
+  bool answered = false;
+  if (scope == NULL)
     return bento_err_make (err, ENOMEM, "request");
-  for (int attempt = 0;; attempt++)
+  for (int tries = 0; tries < 4; tries++)
     {
-      free (url);
-      if (asprintf (&url, "%s://%s%s", registry_scheme (r), r->host, path) < 0)
-        return bento_err_make (err, ENOMEM, "request");
-      pthread_mutex_lock (&r->lock);
-      const char *t = find_token (r, scope);
-      _cleanup_free_ char *token = t ? strdup (t) : NULL;
-      pthread_mutex_unlock (&r->lock);
-      int rc = perform (c, url, accept, resp, token, err);
-      if (rc < 0 && r->may_fall_back && !r->plain_http && !resp->sink_failed && resp->len == 0
-          && strstr (c->errbuf, "SSL") != NULL)
-        {
-          log_debug ("registry %s: TLS failed (%s), trying plain HTTP", r->domain, c->errbuf);
-          bento_err_clear (err);
-          r->plain_http = true;
-          continue;
-        }
+      int rc = request_once (c, path, accept, resp, scope, err);
       if (rc < 0)
         return -1;
+      if (rc == 1)
+        continue;
       long code = 0;
       curl_easy_getinfo (c->h, CURLINFO_RESPONSE_CODE, &code);
-      if (code == 401 && attempt == 0 && resp->www_auth)
-        {
-          _cleanup_free_ char *challenge = strdup (resp->www_auth);
-          if (challenge == NULL)
-            return bento_err_make (err, ENOMEM, "request");
-          if (strncasecmp (challenge, "bearer", 6) == 0)
-            {
-              if (fetch_token (c, challenge, scope, err) < 0)
-                return -1;
-              continue;
-            }
-          if (strncasecmp (challenge, "basic", 5) == 0 && r->user)
-            {
-              r->use_basic = true;
-              continue;
-            }
-        }
       if (code >= 200 && code <= 299)
         return 0;
-      _cleanup_free_ char *msg = registry_message (resp);
-      if (code == 401)
-        return bento_err_make (err, 0, "GET %s: unauthorized: %s%s", url, msg ? msg : "authentication required",
-                               r->user ? "" : " (no credentials: `bento login`)");
-      return bento_err_make (err, 0, "GET %s: the registry answered %ld%s%s", url, code, msg ? ": " : "",
-                             msg ? msg : "");
+      if (code == 401 && !answered && resp->www_auth)
+        {
+          answered = true;
+          int a = answer_challenge (c, resp->www_auth, scope, err);
+          if (a < 0)
+            return -1;
+          if (a == 1)
+            continue;
+        }
+      return status_error (c, path, code, resp, err);
     }
+  return bento_err_make (err, 0, "GET %s: too many retries", path);
 }
 
 int
@@ -631,7 +667,7 @@ registry_get_manifest (struct registry_conn *c, const char *repo, const char *re
                        char **content_type, char digest[DIGEST_MAX], bento_err *err)
 {
   _cleanup_free_ char *path = NULL;
-  if (asprintf (&path, "/v2/%s/manifests/%s", repo, ref) < 0)
+  if ((path = xasprintf ("/v2/%s/manifests/%s", repo, ref)) == NULL)
     return bento_err_make (err, ENOMEM, "manifest");
   struct response resp = { .c = c, .max = MANIFEST_MAX_SIZE, .content_length = -1 };
   int r = request (c, repo, path, MANIFEST_ACCEPT, &resp, err);
@@ -666,7 +702,7 @@ registry_get_blob (struct registry_conn *c, const char *repo, const char *digest
 {
   _cleanup_free_ char *path = NULL;
   char got[DIGEST_MAX];
-  if (asprintf (&path, "/v2/%s/blobs/%s", repo, digest) < 0)
+  if ((path = xasprintf ("/v2/%s/blobs/%s", repo, digest)) == NULL)
     return bento_err_make (err, ENOMEM, "blob");
   struct response resp = { .c = c, .max = max, .content_length = -1 };
   int r = request (c, repo, path, NULL, &resp, err);
@@ -694,7 +730,7 @@ registry_stream_blob (struct registry_conn *c, const char *repo, const char *dig
                       void *ctx, bento_err *err)
 {
   _cleanup_free_ char *path = NULL;
-  if (asprintf (&path, "/v2/%s/blobs/%s", repo, digest) < 0)
+  if ((path = xasprintf ("/v2/%s/blobs/%s", repo, digest)) == NULL)
     return bento_err_make (err, ENOMEM, "blob");
   struct response resp = { .c = c, .write = write, .ctx = ctx, .err = err, .content_length = -1 };
   int r = request (c, repo, path, NULL, &resp, err);
