@@ -10,9 +10,13 @@ static const struct bento_verb image_verbs[] = {
   { "list", "list images", cmd_images },
   { "load", "load images from an archive or layout", cmd_load },
   { "ls", "list images", cmd_images },
+  { "mount", "mount an image's root filesystem at a directory", cmd_image_mount },
   { "prune", "remove images no name or container uses (-a: no container)", cmd_image_prune },
   { "rm", "remove images", cmd_rmi },
+  { "save", "write images to an oci-archive", cmd_save },
+  { "pull", "pull an image from a registry", cmd_pull },
   { "tag", "name an image", cmd_tag },
+  { "umount", "unmount what image mount mounted", cmd_image_umount },
   { NULL, NULL, NULL },
 };
 

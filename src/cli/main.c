@@ -26,6 +26,7 @@ static const struct bento_verb verbs[] = {
   { "pull", "pull an image from a registry", cmd_pull },
   { "rmi", "remove images", cmd_rmi },
   { "run", "create and start a container", cmd_run },
+  { "save", "write images to an oci-archive", cmd_save },
   { "start", "start a created container", cmd_start },
   { "state", "show a container's state as JSON", cmd_state },
   { "tag", "give an image another name", cmd_tag },

@@ -14,6 +14,8 @@ int cmd_start (struct bento_global *g, int argc, char **argv);
 int cmd_state (struct bento_global *g, int argc, char **argv);
 /* images (cmd-images.c, cmd-image.c, ...) */
 int cmd_image (struct bento_global *g, int argc, char **argv);
+int cmd_image_mount (struct bento_global *g, int argc, char **argv);
+int cmd_image_umount (struct bento_global *g, int argc, char **argv);
 int cmd_image_prune (struct bento_global *g, int argc, char **argv);
 int cmd_images (struct bento_global *g, int argc, char **argv);
 int cmd_inspect (struct bento_global *g, int argc, char **argv);
@@ -22,6 +24,7 @@ int cmd_login (struct bento_global *g, int argc, char **argv);
 int cmd_logout (struct bento_global *g, int argc, char **argv);
 int cmd_pull (struct bento_global *g, int argc, char **argv);
 int cmd_rmi (struct bento_global *g, int argc, char **argv);
+int cmd_save (struct bento_global *g, int argc, char **argv);
 int cmd_tag (struct bento_global *g, int argc, char **argv);
 int cmd_unshare (struct bento_global *g, int argc, char **argv);
 

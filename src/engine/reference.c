@@ -173,10 +173,10 @@ ref_parse_into (const char *s, struct image_ref *r, bento_err *err)
       rest = buf + (slash - buf) + 1;
       if (r->domain == NULL)
         return bento_err_make (err, ENOMEM, "parse reference");
+      /* kept as written (Docker does too): lowercased, an uppercase-only
+         hint of a registry would read back as a repository */
       if (!domain_valid (r->domain))
         return bento_err_make (err, 0, "invalid reference `%s`: invalid registry `%s`", s, r->domain);
-      for (char *c = r->domain; *c; c++)
-        *c = (char) tolower ((unsigned char) *c);
     }
   if (split_tag_digest (rest, s, r, err) < 0)
     return -1;

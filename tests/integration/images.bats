@@ -172,3 +172,31 @@ teardown() {
 	[[ "$output" == *"No such file or directory"* ]]
 	[ "$(store_listing)" = "$before" ]
 }
+
+@test "save writes an oci-archive skopeo reads; load brings back the same image and names" {
+	requires cmd:skopeo
+	bs load "$IMG"
+	bs tag busybox example.com/x:1
+	id=$(jq -r '.images[0].id' "$STORE/images.json")
+	digest=$(jq -r '.images[0].digest' "$STORE/images.json")
+	bs save -o "$BATS_TEST_TMPDIR/out.tar" busybox
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(skopeo inspect --format '{{.Digest}}' "oci-archive:$BATS_TEST_TMPDIR/out.tar:example.com/x:1")" = "$digest" ]
+	bs rmi --force "${id:7:12}"
+	[ "$status" -eq 0 ]
+	[ -z "$(find "$STORE/blobs/sha256" "$STORE/layers/sha256" -mindepth 1)" ]
+	bs load "$BATS_TEST_TMPDIR/out.tar"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Loaded image: localhost/busybox:latest"* ]]
+	[[ "$output" == *"Loaded image: example.com/x:1"* ]]
+	[ "$(jq -r '.images[0].id + " " + .images[0].digest' "$STORE/images.json")" = "$id $digest" ]
+	bs save -o "$BATS_TEST_TMPDIR/no/such/dir/x.tar" busybox
+	[ "$status" -ne 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	bs save -o "$BATS_TEST_TMPDIR/y.tar" nosuchimage
+	[ "$status" -ne 0 ]
+	[ "$output" = 'bento: save: image `nosuchimage` not found' ]
+	[ ! -e "$BATS_TEST_TMPDIR/y.tar" ]
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp-)" ]
+}

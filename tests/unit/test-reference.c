@@ -45,7 +45,8 @@ main (void)
   norm ("127.0.0.1:5000/x", "127.0.0.1:5000/x:latest");
   norm ("quay.io/org/img_name.x-y:1.0-rc.1", "quay.io/org/img_name.x-y:1.0-rc.1");
   norm ("a__b/c--d", "docker.io/a__b/c--d:latest");
-  norm ("Quay.IO/x", "quay.io/x:latest");
+  norm ("Quay.IO/x", "Quay.IO/x:latest");
+  norm ("locaZ5000/a/b:c", "locaZ5000/a/b:c");
   norm ("[::1]:5000/x", "[::1]:5000/x:latest");
   norm ("busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         "docker.io/library/busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
