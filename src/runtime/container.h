@@ -26,6 +26,12 @@ struct container
   bool use_fifo;               /* create: wait on exec.fifo; run: on the socket */
   bool detach;                 /* create, run -d: nobody stays to be the terminal */
 
+  /* The engine's hook, run in the init once its mount tree is private and
+   * before the rootfs is bound: e.g. mount the image's overlay at the
+   * rootfs path.  NULL for plain OCI bundles. */
+  int (*prepare_root) (struct container *c, void *arg, bento_err *err);
+  void *prepare_root_arg;
+
   /* loaded */
   struct bento_spec *spec;
   char *rootfs;                /* absolute, resolved */

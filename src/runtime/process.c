@@ -262,6 +262,8 @@ child_finish_setup (struct container *c, int rootfd, bento_err *err)
     return bento_err_wrap (err, "process.terminal");
   if (chdir (p->cwd) < 0)
     return bento_err_make (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (user_resolve_name (c->spec->process, err) < 0)
+    return -1;
   if (rlimits_apply (p, err) < 0 || user_apply (p, process_setgroups_allowed (), err) < 0)
     return -1;
   return 0;

@@ -20,6 +20,8 @@ rootfs_prepare (struct container *c, int *rootfd, bento_err *err)
    * unmounts still reach us (runc's default). */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return bento_err_make (err, errno, "make the mount tree a slave of the host's");
+  if (c->prepare_root && c->prepare_root (c, c->prepare_root_arg, err) < 0)
+    return -1;
   /* pivot_root wants the new root to be a mount point. */
   if (mount (c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return bento_err_make (err, errno, "bind mount rootfs `%s`", c->rootfs);

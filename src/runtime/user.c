@@ -4,11 +4,115 @@
 #include "spec/names.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static bool
+parse_number (const char *s, uint32_t *out)
+{
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul (s, &end, 10);
+  if (errno || *s == '\0' || *end || v > UINT32_MAX)
+    return false;
+  *out = (uint32_t) v;
+  return true;
+}
+
+/* Find NAME (or the entry with id NUM when NAME is numeric) in FILE:
+ * passwd ("name:x:uid:gid:...") or group ("name:x:gid:members"). */
+static bool
+lookup_entry (const char *file, const char *name, uint32_t *id, uint32_t *gid)
+{
+  _cleanup_fclose_ FILE *f = fopen (file, "re");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  uint32_t num;
+  bool numeric = parse_number (name, &num);
+  while (f && getline (&line, &cap, f) > 0)
+    {
+      char *save = NULL;
+      char *n = strtok_r (line, ":\n", &save);
+      char *pw = strtok_r (NULL, ":\n", &save);
+      char *i = strtok_r (NULL, ":\n", &save);
+      char *g = strtok_r (NULL, ":\n", &save);
+      uint32_t v;
+      if (n == NULL || pw == NULL || i == NULL || !parse_number (i, &v))
+        continue;
+      if (numeric ? v == num : strcmp (n, name) == 0)
+        {
+          *id = v;
+          if (gid && g && !parse_number (g, gid))
+            *gid = v;
+          return true;
+        }
+    }
+  return false;
+}
+
+/* Supplementary groups: every group of /etc/group that lists USER. */
+static int
+member_groups (const char *user, gid_t primary, struct bento_user *u, bento_err *err)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/etc/group", "re");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (f && getline (&line, &cap, f) > 0)
+    {
+      char *save = NULL, *n = strtok_r (line, ":\n", &save);
+      char *pw = strtok_r (NULL, ":\n", &save), *g = strtok_r (NULL, ":\n", &save);
+      char *members = strtok_r (NULL, "\n", &save);
+      uint32_t gid;
+      if (n == NULL || pw == NULL || g == NULL || members == NULL || !parse_number (g, &gid) || gid == primary)
+        continue;
+      char *s2 = NULL;
+      for (char *m = strtok_r (members, ",", &s2); m; m = strtok_r (NULL, ",", &s2))
+        if (strcmp (m, user) == 0)
+          {
+            gid_t *grown = realloc (u->additional_gids, (u->n_additional_gids + 1) * sizeof *grown);
+            if (grown == NULL)
+              return bento_err_make (err, ENOMEM, "groups of `%s`", user);
+            u->additional_gids = grown;
+            u->additional_gids[u->n_additional_gids++] = gid;
+          }
+    }
+  return 0;
+}
+
+int
+user_resolve_name (struct bento_process *p, bento_err *err)
+{
+  struct bento_user *u = &p->user;
+  if (u->name == NULL)
+    return 0;
+  _cleanup_free_ char *spec = strdup (u->name);
+  if (spec == NULL)
+    return bento_err_make (err, ENOMEM, "user");
+  char *group = strchr (spec, ':');
+  if (group)
+    *group++ = '\0';
+  uint32_t uid, gid = 0;
+  if (!lookup_entry ("/etc/passwd", spec, &uid, &gid))
+    {
+      /* a number not in passwd is fine: uid N, gid 0 (docker's rule) */
+      if (!parse_number (spec, &uid))
+        return bento_err_make (err, 0, "unable to find user %s: no matching entries in passwd file", spec);
+      gid = 0;
+    }
+  if (group && !lookup_entry ("/etc/group", group, &gid, NULL) && !parse_number (group, &gid))
+    return bento_err_make (err, 0, "unable to find group %s: no matching entries in group file", group);
+  u->uid = uid;
+  u->gid = gid;
+  if (!parse_number (spec, &uid) && !group && member_groups (spec, gid, u, err) < 0)
+    return -1;
+  return 0;
+}
 
 int
 rlimits_apply (const struct bento_process *p, bento_err *err)

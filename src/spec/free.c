@@ -41,6 +41,7 @@ spec_process_free (struct bento_process *p)
   strv_free (p->env);
   strv_free (p->args);
   free (p->user.additional_gids);
+  free (p->user.name);
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);

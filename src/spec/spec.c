@@ -151,6 +151,8 @@ parse_user (json_t *proc, struct bento_user *u, bento_err *err)
     return -1;
   u->uid = uid;
   u->gid = gid;
+  if (jget_string (user, "username", "process.user", false, &u->name, err) < 0)
+    return -1;
   u->has_umask = r > 0;
   u->umask = (mode_t) (umask & 07777);
 

@@ -78,6 +78,11 @@ struct bento_user
   mode_t umask;
   gid_t *additional_gids;
   size_t n_additional_gids;
+  /* "name[:group]" (or numbers) resolved in the container's /etc/passwd
+   * and /etc/group by the init before it switches user: what `bento run -u`
+   * and an image's User give.  From process.user.username, which the OCI
+   * spec defines for Windows only; NULL for every other Linux config. */
+  char *name;
 };
 
 struct bento_process

@@ -1,0 +1,27 @@
+/* Between run.c and monitor.c: one run of an engine container through the
+ * in-process runtime. */
+#ifndef BENTO_ENGINE_INTERNAL_H
+#define BENTO_ENGINE_INTERNAL_H
+
+#include "engine/engine.h"
+#include "engine/overlay.h"
+#include "runtime/container.h"
+
+struct engine_run
+{
+  struct container rc;    /* the runtime's container */
+  struct image_record img;
+  struct image_rootfs root;
+  char *state_root;       /* the runtime state root */
+  char *bundle;
+  bool new_netns;         /* bring loopback up in it */
+};
+
+/* Create and start C through the runtime; records it running. */
+int engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_run *run, bento_err *err);
+/* Wait for it (proxying a terminal in the foreground), record the exit,
+ * delete the runtime container (the record and rootfs stay). */
+int engine_run_finish (struct engine *e, struct ctr *c, struct engine_run *run, int *code, bento_err *err);
+void engine_mark_exited (struct engine *e, struct ctr *c, int code);
+
+#endif
