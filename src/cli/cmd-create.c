@@ -1,6 +1,7 @@
 /* bento create [--bundle DIR] [--pid-file F] [--console-socket S] ID */
 #include "cli/common.h"
 #include "cli/create-opts.h"
+#include "cli/engine-cli.h"
 #include "cli/verbs.h"
 #include "shared/cleanup.h"
 
@@ -9,6 +10,8 @@
 int
 cmd_create (struct bento_global *g, int argc, char **argv)
 {
+  if (!cli_is_oci_invocation (argc, argv))
+    return engine_cmd_run (g, argc, argv, false);
   struct create_opts o;
   int r = create_opts_parse (argc, argv, false, &o);
   if (r >= 0)

@@ -4,6 +4,7 @@
  * rlimits...) with COMMAND and the flags applied, or FILE as given. */
 #include "cli/common.h"
 #include "cli/verbs.h"
+#include "cli/engine-cli.h"
 #include "runtime/exec.h"
 #include "runtime/state.h"
 #include "shared/cleanup.h"
@@ -25,7 +26,7 @@ struct exec_cli
   const char *process_file, *console_socket, *pid_file, *cwd, *user, *apparmor, *label;
   const char *env[MAX_LIST], *caps[MAX_LIST], *gids[MAX_LIST], *cgroups[MAX_LIST];
   size_t n_env, n_caps, n_gids, n_cgroups;
-  bool tty, detach, no_new_privs, ignore_paused;
+  bool tty, detach, no_new_privs, ignore_paused, interactive;
   int preserve_fds;
 };
 
@@ -54,17 +55,19 @@ parse_flags (int argc, char **argv, struct exec_cli *o)
     { "apparmor", required_argument, NULL, O_APPARMOR },      { "no-new-privs", no_argument, NULL, O_NNP },
     { "cap", required_argument, NULL, 'c' },                  { "preserve-fds", required_argument, NULL, O_PRESERVE },
     { "cgroup", required_argument, NULL, O_CGROUP },          { "ignore-paused", no_argument, NULL, O_IGNORE_PAUSED },
+    { "interactive", no_argument, NULL, 'i' },                { "workdir", required_argument, NULL, 'w' },
     { NULL, 0, NULL, 0 },
   };
   int ch;
   char *end;
-  while ((ch = getopt_long_only (argc, argv, "+e:tu:g:p:dc:", opts, NULL)) != -1)
+  while ((ch = getopt_long_only (argc, argv, "+e:tu:g:p:dc:iw:", opts, NULL)) != -1)
     {
       int r = 0;
       switch (ch)
         {
         case O_CONSOLE: o->console_socket = optarg; break;
-        case O_CWD: o->cwd = optarg; break;
+        case O_CWD: case 'w': o->cwd = optarg; break;
+        case 'i': o->interactive = true; break; /* stdin always goes through */
         case 'e': r = add (o->env, &o->n_env, optarg); break;
         case 't': o->tty = true; break;
         case 'u': o->user = optarg; break;
@@ -181,8 +184,16 @@ apply_user (struct bento_process *p, const struct exec_cli *o, bento_err *err)
       uint32_t uid, gid;
       if (colon)
         *colon = '\0';
-      if (u == NULL || parse_id (u, &uid) < 0 || (colon && parse_id (colon + 1, &gid) < 0))
-        return bento_err_make (err, 0, "--user `%s`: want UID[:GID] as numbers", o->user);
+      if (u == NULL)
+        return bento_err_make (err, ENOMEM, "--user");
+      if (parse_id (u, &uid) < 0 || (colon && parse_id (colon + 1, &gid) < 0))
+        {
+          /* names: resolved in the container's /etc/passwd and /etc/group */
+          free (p->user.name);
+          if ((p->user.name = strdup (o->user)) == NULL)
+            return bento_err_make (err, ENOMEM, "--user");
+          return 0;
+        }
       p->user.uid = uid;
       if (colon)
         p->user.gid = gid;
@@ -278,6 +289,23 @@ check_unsupported (const struct exec_cli *o, const struct bento_process *p, bent
   return 0;
 }
 
+/* An engine container's name or id prefix, when ID is not a runtime id. */
+static char *
+resolve_engine_name (struct bento_global *g, const char *id)
+{
+  if (cli_runtime_has (g, id))
+    return NULL;
+  struct engine e;
+  if (cli_engine_open (g, &e) != 0)
+    return NULL;
+  struct ctr c;
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  char *full = ctr_find (e.store, id, &c, &err) == 0 ? strdup (c.id) : NULL;
+  ctr_close (&c);
+  cli_engine_close (&e);
+  return full;
+}
+
 int
 cmd_exec (struct bento_global *g, int argc, char **argv)
 {
@@ -291,6 +319,9 @@ cmd_exec (struct bento_global *g, int argc, char **argv)
     }
   const char *id = argv[optind];
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  _cleanup_free_ char *engine_id = resolve_engine_name (g, id);
+  if (engine_id)
+    id = engine_id;
   _cleanup_free_ char *root = cli_state_root (g);
   _cleanup_close_ int rootfd = -1;
   struct bento_process *p = NULL;

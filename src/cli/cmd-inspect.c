@@ -1,7 +1,9 @@
+#include <errno.h>
 /* bento inspect IMAGE...: a JSON array, one object per image, with the
  * config's run settings, the layers and where the image came from. */
 #include "cli/image-cli.h"
 #include "cli/verbs.h"
+#include "engine/ctr.h"
 #include "engine/manifest.h"
 #include "shared/cleanup.h"
 
@@ -64,7 +66,7 @@ cmd_inspect (struct bento_global *g, int argc, char **argv)
 {
   static const struct option opts[] = { { NULL, 0, NULL, 0 } };
   if (getopt_long (argc, argv, "+", opts, NULL) != -1 || optind >= argc)
-    return image_cli_usage ("bento inspect IMAGE...");
+    return image_cli_usage ("bento inspect CONTAINER|IMAGE...");
   struct store *s = image_cli_store (g);
   if (s == NULL)
     return BENTO_EXIT_FAILURE;
@@ -73,7 +75,17 @@ cmd_inspect (struct bento_global *g, int argc, char **argv)
   int status = 0;
   for (int i = optind; i < argc && status == 0; i++)
     {
-      json_t *o = inspect_one (s, argv[i], &err);
+      /* a container first (its name or id), then an image */
+      struct ctr c;
+      json_t *o = NULL;
+      if (ctr_find (s, argv[i], &c, &err) == 0)
+        o = json_deep_copy (c.rec);
+      else if (err.errnum == ENOENT)
+        {
+          bento_err_clear (&err);
+          o = inspect_one (s, argv[i], &err);
+        }
+      ctr_close (&c);
       if (o == NULL)
         status = image_cli_fail (&err);
       else

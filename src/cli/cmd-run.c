@@ -3,6 +3,7 @@
  * container's status (128+signal when it was killed), then delete it. */
 #include "cli/common.h"
 #include "cli/create-opts.h"
+#include "cli/engine-cli.h"
 #include "cli/verbs.h"
 #include "shared/cleanup.h"
 
@@ -31,6 +32,8 @@ run_container (struct container *c, const struct create_opts *o, bento_err *err)
 int
 cmd_run (struct bento_global *g, int argc, char **argv)
 {
+  if (!cli_is_oci_invocation (argc, argv))
+    return engine_cmd_run (g, argc, argv, true);
   struct create_opts o;
   int r = create_opts_parse (argc, argv, true, &o);
   if (r >= 0)

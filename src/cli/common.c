@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *
 cli_state_root (const struct bento_global *g)
@@ -51,4 +52,27 @@ int
 cli_parse_signal (const char *s)
 {
   return signal_from_name (s);
+}
+
+bool
+cli_runtime_has (const struct bento_global *g, const char *id)
+{
+  _cleanup_free_ char *root = cli_state_root (g);
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  if (root == NULL || state_validate_id (id, &err) < 0)
+    return false;
+  _cleanup_free_ char *path = NULL;
+  if (asprintf (&path, "%s/%s", root, id) < 0)
+    return false;
+  return access (path, F_OK) == 0;
+}
+
+/* The first argument that is not an option. */
+const char *
+cli_first_positional (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-')
+      return argv[i];
+  return NULL;
 }

@@ -16,4 +16,10 @@ const char *cli_one_id (int argc, char **argv, const char *verb);
 /* Parse a signal: "KILL", "SIGKILL", "9"; -1 if unknown. */
 int cli_parse_signal (const char *s);
 
+/* Is ID a container of the runtime's state root (as opposed to a name the
+ * engine knows)?  Decides between the runtime's and the engine's verbs of
+ * the same name. */
+bool cli_runtime_has (const struct bento_global *g, const char *id);
+const char *cli_first_positional (int argc, char **argv);
+
 #endif

@@ -4,11 +4,21 @@
 
 #include "cli/cli.h"
 
+int cmd_container (struct bento_global *g, int argc, char **argv);
 int cmd_create (struct bento_global *g, int argc, char **argv);
 int cmd_delete (struct bento_global *g, int argc, char **argv);
 int cmd_exec (struct bento_global *g, int argc, char **argv);
 int cmd_kill (struct bento_global *g, int argc, char **argv);
 int cmd_list (struct bento_global *g, int argc, char **argv);
+int cmd_logs (struct bento_global *g, int argc, char **argv);
+int cmd_port (struct bento_global *g, int argc, char **argv);
+int cmd_ps (struct bento_global *g, int argc, char **argv);
+int cmd_ps_engine (struct bento_global *g, int argc, char **argv);
+int cmd_restart (struct bento_global *g, int argc, char **argv);
+int cmd_rm (struct bento_global *g, int argc, char **argv);
+int cmd_stop (struct bento_global *g, int argc, char **argv);
+int cmd_top (struct bento_global *g, int argc, char **argv);
+int cmd_wait (struct bento_global *g, int argc, char **argv);
 int cmd_run (struct bento_global *g, int argc, char **argv);
 int cmd_start (struct bento_global *g, int argc, char **argv);
 int cmd_state (struct bento_global *g, int argc, char **argv);

@@ -224,7 +224,8 @@ ctr_list (struct store *s, char ***ids, size_t *n, bento_err *err)
       count++;
       ctr_close (&c);
     }
-  qsort (v, count, sizeof *v, by_created_desc);
+  if (count > 1)
+    qsort (v, count, sizeof *v, by_created_desc);
   *ids = calloc (count + 1, sizeof **ids);
   for (size_t i = 0; i < count; i++)
     {
@@ -298,7 +299,7 @@ ctr_find (struct store *s, const char *query, struct ctr *out, bento_err *err)
     {
       memset (out, 0, sizeof *out);
       out->lock_fd = -1;
-      r = matches == 0 ? bento_err_make (err, 0, "no such container `%s`", query)
+      r = matches == 0 ? bento_err_make (err, 0, "container `%s` does not exist", query)
                        : bento_err_make (err, 0, "container `%s` is ambiguous: %d containers match", query, matches);
       if (matches == 0)
         err->errnum = ENOENT;

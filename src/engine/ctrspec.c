@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* podman's default capability set. */
@@ -54,6 +55,12 @@ rootless (const struct engine *e)
 static int
 build_args (const struct run_opts *o, const struct image_config *ic, json_t *args, bento_err *err)
 {
+  if (o->init)
+    {
+      /* bento-init as PID 1: it forwards signals and reaps zombies */
+      json_array_append_new (args, json_string ("/run/bento-init"));
+      json_array_append_new (args, json_string ("--"));
+    }
   if (o->has_entrypoint)
     {
       if (o->entrypoint[0])
@@ -66,7 +73,7 @@ build_args (const struct run_opts *o, const struct image_config *ic, json_t *arg
   char **cmd = o->cmd.n ? o->cmd.v : o->has_entrypoint ? NULL : ic->cmd;
   for (char **a = cmd; a && *a; a++)
     json_array_append_new (args, json_string (*a));
-  if (json_array_size (args) == 0)
+  if (json_array_size (args) == (o->init ? 2 : 0))
     return bento_err_make (err, 0, "no command specified: the image has no Entrypoint or Cmd");
   return 0;
 }
@@ -116,16 +123,21 @@ build_caps (const struct run_opts *o, json_t **out, bento_err *err)
   else
     for (const char *const *c = default_caps; *c; c++)
       set |= UINT64_C (1) << spec_cap_from_name (*c);
+  /* docker's order: --cap-add ALL first, then the drops, then the adds */
+  for (size_t i = 0; i < o->cap_add.n; i++)
+    if (strcasecmp (o->cap_add.v[i], "ALL") == 0)
+      set = ~UINT64_C (0);
   for (int pass = 0; pass < 2; pass++)
     {
-      const struct strv *l = pass == 0 ? &o->cap_add : &o->cap_drop;
+      const struct strv *l = pass == 0 ? &o->cap_drop : &o->cap_add;
       for (size_t i = 0; i < l->n; i++)
         {
           char name[64];
           const char *n = l->v[i];
           if (strcasecmp (n, "ALL") == 0)
             {
-              set = pass == 0 ? ~UINT64_C (0) : 0;
+              if (pass == 0)
+                set = 0;
               continue;
             }
           snprintf (name, sizeof name, "%s%s", strncasecmp (n, "CAP_", 4) == 0 ? "" : "CAP_", n);
@@ -133,11 +145,11 @@ build_caps (const struct run_opts *o, json_t **out, bento_err *err)
             *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
           int cap = spec_cap_from_name (name);
           if (cap < 0)
-            return bento_err_make (err, 0, "--cap-%s: unknown capability `%s`", pass == 0 ? "add" : "drop", n);
+            return bento_err_make (err, 0, "--cap-%s: unknown capability `%s`", pass == 0 ? "drop" : "add", n);
           if (pass == 0)
-            set |= UINT64_C (1) << cap;
-          else
             set &= ~(UINT64_C (1) << cap);
+          else
+            set |= UINT64_C (1) << cap;
         }
     }
   json_t *names = json_array ();
@@ -379,6 +391,16 @@ build_mounts (struct engine *e, const struct run_opts *o, const struct ctr *c, j
   json_t *m = json_array ();
   add_base_mounts (e, o, m);
   add_etc_mounts (c, m);
+  if (o->init)
+    {
+      static const char *const ro[] = { "bind", "ro", "nosuid", "nodev", NULL };
+      if (e->init_path == NULL || access (e->init_path, X_OK) < 0)
+        {
+          json_decref (m);
+          return bento_err_make (err, 0, "--init: bento-init was not found next to bento");
+        }
+      json_array_append_new (m, mount_obj ("/run/bento-init", "bind", e->init_path, ro));
+    }
   for (size_t i = 0; i < o->volumes.n; i++)
     if (add_volume (e, o->volumes.v[i], m, err) < 0)
       goto fail;

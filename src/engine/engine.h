@@ -69,6 +69,7 @@ struct engine
 {
   struct store *store;
   const char *runtime_root; /* NULL: the runtime's default */
+  char *init_path;          /* bento-init, for --init (next to bento) */
 };
 
 /* create: the record, the rootfs dirs, the bundle; prints nothing. */

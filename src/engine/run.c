@@ -1,6 +1,7 @@
 /* The engine's container lifecycle: create, start (in the foreground, or
  * handed to a monitor), stop, kill, remove, wait. */
 #include "engine/engine.h"
+#include "engine/engine-internal.h"
 #include "engine/monitor.h"
 #include "engine/overlay.h"
 #include "runtime/container.h"

@@ -166,7 +166,7 @@ exec_child (struct exec_ctx *x)
   if (p->terminal && console_setup (p, x->console_fd, false, &err) < 0)
     exec_fail (x, &err);
   closep (&x->console_fd);
-  if (rlimits_apply (p, &err) < 0 || user_apply (p, process_setgroups_allowed (), &err) < 0
+  if (user_resolve_name ((struct bento_process *) p, &err) < 0 || rlimits_apply (p, &err) < 0 || user_apply (p, process_setgroups_allowed (), &err) < 0
       || process_find_executable (p, &exe, &err) < 0)
     exec_fail (x, &err);
   if (syscall (SYS_close_range, 3 + x->r->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

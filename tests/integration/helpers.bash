@@ -95,7 +95,6 @@ copy_rootfs() { # DEST
 	cp -a "$BENTO_ROOTFS" "$1"
 }
 
-# Edit a bundle's config.json with a jq filter.
 # Edit the bundle's config.json with jq: update_config [JQ-OPTIONS...] FILTER
 update_config() {
 	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
@@ -164,4 +163,36 @@ no_leftover_processes() {
 	local left
 	left=$(pgrep -f "$BATS_TEST_TMPDIR" || true)
 	[ -z "$left" ] || { ps -o pid,cmd -p $left >&2; return 1; }
+}
+
+# ---- the engine -----------------------------------------------------------
+
+# A private store with the default image loaded, and a runtime state root of
+# this test's own: `be` runs bento with both.
+engine_setup() {
+	store_setup
+	STATE=$BATS_TEST_TMPDIR/state
+	"$BENTO_BIN" --storage-root "$STORE" load "$BENTO_IMAGES/busybox.tar" >/dev/null
+}
+
+engine_teardown() {
+	local id
+	for id in $("$BENTO_BIN" --root "$STATE" --storage-root "$STORE" ps -a -q --no-trunc 2>/dev/null); do
+		"$BENTO_BIN" --root "$STATE" --storage-root "$STORE" rm -f "$id" >/dev/null 2>&1 || true
+	done
+	store_teardown
+}
+
+be() {
+	_run "$BENTO_BIN" --root "$STATE" --storage-root "$STORE" "$@"
+	_show bento "$@"
+}
+
+# The engine's monitors of this test's store still alive.
+monitors_of_store() {
+	local p n=0
+	for p in $(pgrep -x bento-monitor); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "$STORE" && n=$((n + 1))
+	done
+	echo "$n"
 }

@@ -1,0 +1,32 @@
+/* The engine's side of the command line: run/create options like docker's
+ * and podman's, opening the store, finding containers by name. */
+#ifndef BENTO_ENGINE_CLI_H
+#define BENTO_ENGINE_CLI_H
+
+#include "cli/cli.h"
+#include "engine/engine.h"
+
+#include <stdbool.h>
+
+/* Is this `run`/`create` the OCI runtime's (a bundle) rather than the
+ * engine's (an image)?  Yes with any runtime-only flag (--bundle,
+ * --pid-file, --console-socket, ...), or with a single argument and a
+ * config.json in the current directory (runc's default bundle). */
+bool cli_is_oci_invocation (int argc, char **argv);
+
+/* Parse `run`/`create` options and IMAGE [CMD...]; -1 ok, else exit code. */
+int run_opts_parse (int argc, char **argv, bool run, struct run_opts *o);
+
+/* Open the store and fill E; returns 0 or an exit code after reporting. */
+int cli_engine_open (const struct bento_global *g, struct engine *e);
+void cli_engine_close (struct engine *e);
+
+/* Is QUERY an engine container?  (Without printing anything.) */
+bool cli_engine_has (struct engine *e, const char *query);
+
+/* The engine verbs that share a name with runtime verbs. */
+int engine_cmd_run (struct bento_global *g, int argc, char **argv, bool run);
+int engine_cmd_start (struct bento_global *g, int argc, char **argv);
+int engine_cmd_kill (struct bento_global *g, int argc, char **argv);
+
+#endif
