@@ -113,7 +113,7 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "bento: cannot start a container that is running" ]
 	bentos start "nonexistent-$ID"
-	[ "$status" -eq 1 ]
+	[ "$status" -ne 0 ]
 	[[ "$output" == *"does not exist"* ]]
 }
 
@@ -208,8 +208,9 @@ $ID-2" ]
 	bentos create -b "$BUNDLE"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"missing container id"* ]]
+	# neither a runtime container nor an engine one
 	bentos kill "nope-$ID"
-	[ "$status" -eq 1 ]
+	[ "$status" -ne 0 ]
 	[ "$output" = "bento: container \`nope-$ID\` does not exist" ]
 }
 
