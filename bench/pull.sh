@@ -82,16 +82,20 @@ skopeo copy -q --dest-tls-verify=false "oci-archive:$top/build/images/busybox.ta
 skopeo copy -q --dest-tls-verify=false "oci:$bench/debian-layout:latest" "docker://$reg/debian:latest"
 
 run_bento() { "$bento" --storage-root "$1/store" pull -q "$reg/$2"; }
-run_podman() {
-	podman --root "$1/root" --runroot "$1/run" --storage-driver overlay pull -q --tls-verify=false "docker://$reg/$2"
+podman_in() { # DIR ARGS: podman with all its state under DIR
+	local d=$1
+	shift
+	# podman wants a runroot under 50 characters
+	podman --root "$d/root" --runroot "/tmp/bbr-${d##*/}" --tmpdir "$d/tmp" --storage-driver overlay "$@"
 }
+run_podman() { podman_in "$1" pull -q --tls-verify=false "docker://$reg/$2"; }
 run_skopeo_umoci() {
 	skopeo copy -q --src-tls-verify=false "docker://$reg/$2" "oci:$1/oci:img" &&
 		umoci unpack --image "$1/oci:img" "$1/bundle" >/dev/null
 }
 cleanup_store() {
-	podman --root "$1/root" --runroot "$1/run" --storage-driver overlay rmi -a -f >/dev/null 2>&1 || true
-	rm -rf "$1"
+	[ -d "$1/root" ] && { podman_in "$1" rmi -a -f >/dev/null 2>&1 || true; }
+	rm -rf "$1" "/tmp/bbr-${1##*/}"
 }
 
 results=$work/results
@@ -101,8 +105,11 @@ for round in $(seq "$rounds"); do
 		for tool in bento podman skopeo_umoci; do
 			d=$work/$tool-$img-$round
 			mkdir -p "$d"
-			out=$(python3 "$top/bench/measure.py" bash -c "$(declare -f run_$tool); bento=$bento reg=$reg run_$tool $d $img" 2>&1 >/dev/null | tail -1)
-			echo "$img $tool $out" >>"$results"
+			if ! out=$(python3 "$top/bench/measure.py" bash -c "$(declare -f podman_in run_$tool); bento=$bento reg=$reg run_$tool $d $img" 2>"$work/err" >/dev/null); then
+				echo "bench: $tool failed on $img: $(tail -3 "$work/err")" >&2
+				exit 1
+			fi
+			echo "$img $tool $(tail -1 "$work/err")" >>"$results"
 			cleanup_store "$d"
 		done
 	done
