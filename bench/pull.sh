@@ -6,7 +6,9 @@
 # Images: (a) the default busybox image, (b) a Debian minbase made with
 # debootstrap (about 150 MB), split into 5 gzip layers.  Prints a table
 # of median seconds and peak memory (summed RSS of each tool's process
-# tree), then bento's ratios.  BENCH_DIR keeps the built image between runs.
+# tree), then bento's ratios.  BENCH_DIR (default /var/tmp/bento-bench)
+# holds the built image and every store: put it on a tmpfs (/dev/shm/...)
+# to measure the tools rather than the disk's file-creation cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -96,6 +98,8 @@ run_skopeo_umoci() {
 cleanup_store() {
 	[ -d "$1/root" ] && { podman_in "$1" rmi -a -f >/dev/null 2>&1 || true; }
 	rm -rf "$1" "/tmp/bbr-${1##*/}"
+	# the next tool starts without the last one's writeback in its way
+	sync
 }
 
 results=$work/results

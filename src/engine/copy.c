@@ -16,11 +16,54 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+struct linked
+{
+  dev_t dev;
+  ino_t ino;
+  char *path; /* relative to the destination root */
+};
+
 struct copier
 {
   const char *prefix; /* overlay xattr prefix */
   char opaque[64], whiteout[64];
+  int root;           /* the destination root */
+  struct linked *links; /* files of the current layer with more than one link */
+  size_t n_links;
 };
+
+static void
+links_reset (struct copier *c)
+{
+  for (size_t i = 0; i < c->n_links; i++)
+    free (c->links[i].path);
+  free (c->links);
+  c->links = NULL;
+  c->n_links = 0;
+}
+
+/* A hardlink of the layer becomes a hardlink of the copy: the first path
+ * of an inode is copied, later ones are linked to it. */
+static const char *
+link_seen (struct copier *c, const struct stat *st)
+{
+  for (size_t i = 0; i < c->n_links; i++)
+    if (c->links[i].dev == st->st_dev && c->links[i].ino == st->st_ino)
+      return c->links[i].path;
+  return NULL;
+}
+
+static void
+link_remember (struct copier *c, const struct stat *st, const char *path)
+{
+  struct linked *g = realloc (c->links, (c->n_links + 1) * sizeof *g);
+  if (g == NULL)
+    return;
+  c->links = g;
+  g[c->n_links] = (struct linked){ st->st_dev, st->st_ino, strdup (path) };
+  if (g[c->n_links].path)
+    c->n_links++;
+}
 
 static bool
 is_whiteout (struct copier *c, int dirfd, const char *name, const struct stat *st)
@@ -91,11 +134,13 @@ copy_file (struct copier *c, int sdir, int ddir, const char *name, const struct 
   return set_meta_at (ddir, name, st, false, err);
 }
 
-static int apply_dir (struct copier *c, int sdir, int ddir, bento_err *err);
+static int apply_dir (struct copier *c, int sdir, int ddir, const char *rel, bento_err *err);
 
 static int
-apply_entry (struct copier *c, int sdir, int ddir, const char *name, bento_err *err)
+apply_entry (struct copier *c, int sdir, int ddir, const char *rel, const char *name, bento_err *err)
 {
+  char path[4096];
+  snprintf (path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name);
   struct stat st, dst;
   if (fstatat (sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
     return bento_err_make (err, errno, "stat `%s`", name);
@@ -117,12 +162,20 @@ apply_entry (struct copier *c, int sdir, int ddir, const char *name, bento_err *
       if (dsub < 0)
         return bento_err_make (err, errno, "open `%s`", name);
       copy_xattrs (c, sub, dsub);
-      if (apply_dir (c, sub, dsub, err) < 0)
+      if (apply_dir (c, sub, dsub, path, err) < 0)
         return bento_err_wrap (err, "%s", name);
       return set_meta_at (ddir, name, &st, false, err);
     }
   if (exists && rm_rf_at (ddir, name, err) < 0)
     return -1;
+  if (S_ISREG (st.st_mode) && st.st_nlink > 1)
+    {
+      const char *first = link_seen (c, &st);
+      if (first && linkat (c->root, first, ddir, name, 0) == 0)
+        return 0;
+      if (first == NULL)
+        link_remember (c, &st, path);
+    }
   if (S_ISREG (st.st_mode))
     return copy_file (c, sdir, ddir, name, &st, err);
   if (S_ISLNK (st.st_mode))
@@ -142,7 +195,7 @@ apply_entry (struct copier *c, int sdir, int ddir, const char *name, bento_err *
 }
 
 static int
-apply_dir (struct copier *c, int sdir, int ddir, bento_err *err)
+apply_dir (struct copier *c, int sdir, int ddir, const char *rel, bento_err *err)
 {
   int fd = fcntl (sdir, F_DUPFD_CLOEXEC, 3);
   if (fd < 0)
@@ -158,7 +211,7 @@ apply_dir (struct copier *c, int sdir, int ddir, bento_err *err)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
-      if (apply_entry (c, sdir, ddir, de->d_name, err) < 0)
+      if (apply_entry (c, sdir, ddir, rel, de->d_name, err) < 0)
         return -1;
     }
   return 0;
@@ -173,13 +226,16 @@ rootfs_copy_layers (char *const *lowers, size_t n, const char *dest, const char 
   _cleanup_close_ int dfd = open (dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return bento_err_make (err, errno, "open `%s`", dest);
+  c.root = dfd;
   for (size_t i = 0; i < n; i++)
     {
       _cleanup_close_ int sfd = open (lowers[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       struct stat st;
       if (sfd < 0 || fstat (sfd, &st) < 0)
         return bento_err_make (err, errno, "open `%s`", lowers[i]);
-      if (apply_dir (&c, sfd, dfd, err) < 0)
+      int r = apply_dir (&c, sfd, dfd, "", err);
+      links_reset (&c);
+      if (r < 0)
         return bento_err_wrap (err, "layer `%s`", lowers[i]);
       fchown (dfd, st.st_uid, st.st_gid);
       fchmod (dfd, st.st_mode & 07777);

@@ -553,7 +553,15 @@ perform (struct registry_conn *c, const char *url, const char *accept, struct re
   curl_easy_setopt (h, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (hdrs);
   if (rc == CURLE_OK)
-    return 0;
+    {
+      long version = 0, code = 0;
+      curl_easy_getinfo (h, CURLINFO_HTTP_VERSION, &version);
+      curl_easy_getinfo (h, CURLINFO_RESPONSE_CODE, &code);
+      log_debug ("registry: GET %s: %s %ld", url,
+                 version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : version == CURL_HTTP_VERSION_3 ? "HTTP/3" : "HTTP/1.1",
+                 code);
+      return 0;
+    }
   if (resp->sink_failed)
     return -1;
   if (resp->too_big)

@@ -126,8 +126,10 @@ teardown() {
 	[ "$output" = "Login Succeeded!" ]
 	[ "$(stat -c %a "$auth")" = 600 ]
 	[ "$(jq -r ".auths[\"$SECURE\"].auth" "$auth" | base64 -d)" = tester:s3cret ]
-	bs pull -q --cert-dir "$CERTS" --authfile "$auth" "$SECURE/private/bb:1"
+	bs --debug pull -q --cert-dir "$CERTS" --authfile "$auth" "$SECURE/private/bb:1"
 	[ "$status" -eq 0 ]
+	# TLS offers HTTP/2 (the Go registry does): curl takes it
+	[[ "$output" == *"/manifests/1: HTTP/2 200"* ]]
 	bs rmi "$SECURE/private/bb:1"
 	bs pull -q --tls-verify=false --authfile "$auth" "$SECURE/private/bb:1"
 	[ "$status" -eq 0 ]
@@ -144,4 +146,13 @@ teardown() {
 	[ "$(stat -c %a "$XDG_CONFIG_HOME/bento/config.json")" = 600 ]
 	bs pull -q --cert-dir "$CERTS" "$SECURE/private/bb:1"
 	[ "$status" -eq 0 ]
+}
+
+@test "pull on a terminal: a line per layer, redrawn in place" {
+	requires cmd:script
+	script -qec "$BENTO_BIN --storage-root $STORE pull $PLAIN/multi" /dev/null >"$BATS_TEST_TMPDIR/tty" </dev/null
+	# the block of 4 layer lines is redrawn: cursor up 4, clear each line
+	grep -q $'\033\\[4A' "$BATS_TEST_TMPDIR/tty"
+	[ "$(grep -o $'\033\\[2K' "$BATS_TEST_TMPDIR/tty" | wc -l)" -ge 8 ]
+	[ "$(tr '\r' '\n' <"$BATS_TEST_TMPDIR/tty" | grep -c 'sha256:[0-9a-f]\{12\}  done ')" -ge 4 ]
 }
