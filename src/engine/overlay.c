@@ -68,6 +68,9 @@ id_valid (const char *id)
   return n > 0 && n < 128 && id[0] != '.' && strspn (id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
+static int rootfs_create_locked (struct store *s, const struct image_record *img, const char *id,
+                                 struct image_rootfs *r, bento_err *err);
+
 int
 image_rootfs_create (struct store *s, const struct image_record *img, const char *id, struct image_rootfs *r,
                      bento_err *err)
@@ -75,6 +78,20 @@ image_rootfs_create (struct store *s, const struct image_record *img, const char
   memset (r, 0, sizeof *r);
   if (!id_valid (id))
     return bento_err_make (err, 0, "bad container id `%s`", id);
+  /* no rmi may delete the layers between the check and the hold */
+  bool had_lock = s->gc_fd >= 0;
+  if (!had_lock && store_lock_gc (s, false, err) < 0)
+    return -1;
+  int ret = rootfs_create_locked (s, img, id, r, err);
+  if (!had_lock)
+    store_unlock_gc (s);
+  return ret;
+}
+
+static int
+rootfs_create_locked (struct store *s, const struct image_record *img, const char *id, struct image_rootfs *r,
+                      bento_err *err)
+{
   if (image_layer_dirs (s, img, &r->lowers, &r->n_lowers, err) < 0)
     return -1;
   r->dir = xasprintf ("%s/containers/%s", s->root, id);

@@ -23,9 +23,18 @@
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"
 
+struct dir_time
+{
+  char *path;
+  struct timespec mtime;
+};
+
 struct extractor
 {
   int root;
+  /* directory times are set last: creating their entries changes them */
+  struct dir_time *dirs;
+  size_t n_dirs, cap_dirs;
   const struct unpack_options *o;
   struct unpack_result *res;
   char cached_path[PATH_MAX];
@@ -276,6 +285,49 @@ extract_file (struct extractor *x, struct archive *a, struct archive_entry *e, i
   return 0;
 }
 
+static void
+remember_dir_time (struct extractor *x, const char *path, struct archive_entry *e)
+{
+  if (x->n_dirs == x->cap_dirs)
+    {
+      size_t cap = x->cap_dirs ? x->cap_dirs * 2 : 64;
+      struct dir_time *g = realloc (x->dirs, cap * sizeof *g);
+      if (g == NULL)
+        return; /* a time not kept is no reason to fail the layer */
+      x->dirs = g;
+      x->cap_dirs = cap;
+    }
+  char *p = strdup (path);
+  if (p == NULL)
+    return;
+  x->dirs[x->n_dirs++] = (struct dir_time){ p, { archive_entry_mtime (e), archive_entry_mtime_nsec (e) } };
+}
+
+static void
+apply_dir_times (struct extractor *x)
+{
+  for (size_t i = x->n_dirs; i-- > 0;)
+    {
+      int fd = x->dirs[i].path[0] ? openat2_beneath (x->root, x->dirs[i].path, O_RDONLY | O_DIRECTORY) : x->root;
+      if (fd < 0)
+        continue;
+      struct timespec ts[2] = { x->dirs[i].mtime, x->dirs[i].mtime };
+      futimens (fd, ts);
+      if (fd != x->root)
+        close (fd);
+    }
+}
+
+static void
+free_dir_times (struct extractor *x)
+{
+  for (size_t i = 0; i < x->n_dirs; i++)
+    free (x->dirs[i].path);
+  free (x->dirs);
+  x->dirs = NULL;
+  x->n_dirs = x->cap_dirs = 0;
+}
+
 static int
 extract_dir (struct extractor *x, struct archive_entry *e, int pfd, const char *base, bento_err *err)
 {
@@ -285,6 +337,7 @@ extract_dir (struct extractor *x, struct archive_entry *e, int pfd, const char *
       /* the layer root itself ("./") */
       if (apply_owner (x, x->root, -1, "", e, err) < 0 || fchmod (x->root, mode) < 0)
         return bento_err_wrap (err, "layer root");
+      remember_dir_time (x, "", e);
       return 0;
     }
   if (mkdirat (pfd, base, mode & 0777) < 0)
@@ -303,7 +356,6 @@ extract_dir (struct extractor *x, struct archive_entry *e, int pfd, const char *
   if (apply_owner (x, fd, pfd, base, e, err) < 0 || fchmod (fd, mode) < 0)
     return bento_err_make (err, errno, "chmod");
   apply_xattrs (e, fd);
-  apply_times (fd, -1, "", e);
   return 0;
 }
 
@@ -437,7 +489,10 @@ extract_entry (struct extractor *x, struct archive *a, struct archive_entry *e, 
     case AE_IFREG:
       return extract_file (x, a, e, pfd, base, err);
     case AE_IFDIR:
-      return extract_dir (x, e, pfd, base, err);
+      if (extract_dir (x, e, pfd, base, err) < 0)
+        return -1;
+      remember_dir_time (x, name, e);
+      return 0;
     case AE_IFLNK:
     case AE_IFIFO:
       return create_node (x, e, pfd, base, err);
@@ -534,9 +589,12 @@ unpack_layer (int in_fd, int dest_dirfd, const struct unpack_options *o, struct 
   if (n < 0)
     goto out;
   dstream_digest (rd.ds, res->diff_id);
+  if (x.root >= 0)
+    apply_dir_times (&x);
   r = 0;
 out:
   cache_drop (&x);
+  free_dir_times (&x);
   if (a)
     archive_read_free (a);
   dstream_free (rd.ds);

@@ -16,8 +16,10 @@ record (const char *id, const char *name, const char *layer_blob, const char *di
   r.id = strdup (id);
   r.digest = strdup (id);
   r.names = calloc (2, sizeof *r.names);
-  r.names[0] = name ? strdup (name) : NULL;
   r.layers = calloc (1, sizeof *r.layers);
+  if (r.names == NULL || r.layers == NULL)
+    abort ();
+  r.names[0] = name ? strdup (name) : NULL;
   r.n_layers = 1;
   r.layers[0].digest = strdup (layer_blob);
   r.layers[0].diff_id = strdup (diff_id);

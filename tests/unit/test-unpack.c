@@ -133,6 +133,9 @@ check_good (const char *dir, const char *what)
   ok (stat (p, &st) == 0 && (st.st_mode & 07777) == 0750, "%s: directory mode kept", what);
   snprintf (p, sizeof p, "%s/%s/deep/er/file", tmpdir, dir);
   ok (stat (p, &st) == 0, "%s: missing parents created", what);
+  snprintf (p, sizeof p, "%s/%s/a", tmpdir, dir);
+  ok (stat (p, &st) == 0 && st.st_mtime == 1000000000, "%s: a directory keeps its time though entries were made in it",
+      what);
 }
 
 static void
