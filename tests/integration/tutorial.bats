@@ -36,7 +36,9 @@ setup() {
 	CHECKOUT=$BATS_TEST_TMPDIR/checkout
 	mkdir -p "$CHECKOUT/build"
 	ln -s "$MVRC_BIN" "$CHECKOUT/build/mvrc"
+	ln -s "$BENTO_BIN" "$CHECKOUT/build/bento"
 	ln -s "$BENTO_ROOTFS" "$CHECKOUT/build/rootfs"
+	ln -s "$BENTO_IMAGES" "$CHECKOUT/build/images"
 }
 
 @test "tutorial: every step has a check" {
