@@ -5,6 +5,7 @@
 #include "cli/image-cli.h"
 #include "cli/verbs.h"
 #include "engine/logs.h"
+#include "engine/monitor.h"
 #include "shared/cleanup.h"
 
 #include <dirent.h>
@@ -439,4 +440,23 @@ cmd_container (struct bento_global *g, int argc, char **argv)
   free (ids);
   cli_engine_close (&e);
   return status;
+}
+
+/* internal: bento-monitor's way back when a detached container exits */
+int
+cmd_monitor_exit (struct bento_global *g, int argc, char **argv)
+{
+  if (argc != 3)
+    return 2;
+  struct engine e;
+  if (cli_engine_open (g, &e) != 0)
+    return 1;
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  struct ctr c;
+  int r = 0;
+  if (ctr_open (e.store, argv[1], &c, &err) == 0)
+    r = monitor_exited (&e, &c, atoi (argv[2]), &err);
+  ctr_close (&c);
+  cli_engine_close (&e);
+  return r < 0 ? 1 : 0;
 }

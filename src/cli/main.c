@@ -25,6 +25,7 @@ static const struct bento_verb verbs[] = {
   { "login", "log in to a registry", cmd_login },
   { "logout", "forget a registry's credentials", cmd_logout },
   { "logs", "show a container's output", cmd_logs },
+  { "monitor-exit", NULL, cmd_monitor_exit },
   { "port", "list a container's published ports", cmd_port },
   { "ps", "list containers (engine), or the processes of one (runtime)", cmd_ps },
   { "pull", "pull an image from a registry", cmd_pull },
@@ -53,7 +54,8 @@ usage (FILE *out)
            "\n"
            "Commands:\n");
   for (const struct bento_verb *v = verbs; v->name; v++)
-    fprintf (out, "  %-10s %s\n", v->name, v->summary);
+    if (v->summary) /* internal verbs have none */
+      fprintf (out, "  %-10s %s\n", v->name, v->summary);
   fprintf (out,
            "\n"
            "Global options:\n"

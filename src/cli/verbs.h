@@ -11,6 +11,7 @@ int cmd_exec (struct bento_global *g, int argc, char **argv);
 int cmd_kill (struct bento_global *g, int argc, char **argv);
 int cmd_list (struct bento_global *g, int argc, char **argv);
 int cmd_logs (struct bento_global *g, int argc, char **argv);
+int cmd_monitor_exit (struct bento_global *g, int argc, char **argv);
 int cmd_port (struct bento_global *g, int argc, char **argv);
 int cmd_ps (struct bento_global *g, int argc, char **argv);
 int cmd_ps_engine (struct bento_global *g, int argc, char **argv);

@@ -518,10 +518,10 @@ build_namespaces (struct engine *e, const struct run_opts *o)
     json_array_append_new (ns, json_pack ("{s:s}", "type", types[i]));
   if (!(o->network && strcmp (o->network, "host") == 0))
     json_array_append_new (ns, json_pack ("{s:s}", "type", "network"));
-  bool host_userns = o->userns && strcmp (o->userns, "host") == 0;
-  if (rootless (e) || !host_userns)
-    if (rootless (e))
-      json_array_append_new (ns, json_pack ("{s:s}", "type", "user"));
+  /* rootless: a user namespace with the store's maps (root inside is the
+   * user, 1..65536 its subordinate ids); as root, the host's (--userns host) */
+  if (rootless (e))
+    json_array_append_new (ns, json_pack ("{s:s}", "type", "user"));
   return ns;
 }
 

@@ -23,5 +23,8 @@ int engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engin
  * delete the runtime container (the record and rootfs stay). */
 int engine_run_finish (struct engine *e, struct ctr *c, struct engine_run *run, int *code, bento_err *err);
 void engine_mark_exited (struct engine *e, struct ctr *c, int code);
+/* After the init exited under a monitor: record CODE, delete the runtime
+ * container (the record and rootfs stay for logs and restarts). */
+void engine_after_exit (struct engine *e, struct ctr *c, int code);
 
 #endif

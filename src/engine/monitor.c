@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,52 +66,11 @@ report (int fd, const char *fmt, ...)
     return;
 }
 
-/* Copy the container's output into the log until it exits. */
-static void
-pump_logs (int pidfd, int out, int errfd, int logfd, const char *driver)
-{
-  bool out_open = out >= 0, err_open = errfd >= 0;
-  char buf[16384];
-  for (;;)
-    {
-      struct pollfd p[3] = {
-        { .fd = out_open ? out : -1, .events = POLLIN },
-        { .fd = err_open ? errfd : -1, .events = POLLIN },
-        { .fd = pidfd, .events = POLLIN },
-      };
-      if (poll (p, 3, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return;
-        }
-      for (int i = 0; i < 2; i++)
-        if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
-          {
-            ssize_t n = read (p[i].fd, buf, sizeof buf);
-            if (n > 0)
-              log_write (logfd, driver, i == 0 ? "stdout" : "stderr", buf, (size_t) n);
-            else if (n == 0 || errno != EINTR)
-              *(i == 0 ? &out_open : &err_open) = false;
-          }
-      /* the process is gone: drain what is left, then stop */
-      if ((p[2].revents & POLLIN) && !out_open && !err_open)
-        return;
-      if ((p[2].revents & POLLIN))
-        {
-          struct pollfd d[2] = { { .fd = out_open ? out : -1, .events = POLLIN },
-                                 { .fd = err_open ? errfd : -1, .events = POLLIN } };
-          if (poll (d, 2, 100) <= 0)
-            return;
-        }
-    }
-}
-
 static bool
 should_restart (struct ctr *c, int code)
 {
   const char *policy = ctr_str (c, "restart");
-  if (policy == NULL || strcmp (policy, "no") == 0)
+  if (policy == NULL || strcmp (policy, "no") == 0 || ctr_bool (c, "stopping"))
     return false;
   if (strcmp (policy, "always") == 0)
     return true;
@@ -120,107 +80,129 @@ should_restart (struct ctr *c, int code)
   return max == NULL || ctr_int (c, "restartCount") < atoi (max + 1);
 }
 
-/* One run of the container under the monitor: start, log, wait. */
-static int
-monitor_once (struct engine *e, struct ctr *c, int report_fd, int *code, bento_err *err)
+/* The path of a program installed next to bento (bento-monitor). */
+static char *
+sibling (const char *name)
 {
+  char self[4096];
+  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return NULL;
+  self[n] = '\0';
+  char *slash = strrchr (self, '/'), *out = NULL;
+  if (slash == NULL || asprintf (&out, "%.*s/%s", (int) (slash - self), self, name) < 0)
+    return NULL;
+  return out;
+}
+
+static int
+keep_across_exec (int fd)
+{
+  return fd < 0 ? 0 : fcntl (fd, F_SETFD, 0);
+}
+
+/* Start the container with its stdio on pipes (or a pty), then become
+ * bento-monitor; it comes back as `bento monitor-exit ID CODE`. */
+static _Noreturn void
+monitor_run (struct engine *e, struct ctr *c, int report_fd)
+{
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
   bool tty = ctr_bool (c, "tty");
-  if (!tty && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
-    return bento_err_make (err, errno, "pipe");
-  /* The container inherits our fds 0-2: /dev/null in, the pipes out. */
-  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null < 0 || dup2 (null, 0) < 0 || (!tty && (dup2 (out[1], 1) < 0 || dup2 (errp[1], 2) < 0))
-      || (tty && (dup2 (null, 1) < 0 || dup2 (null, 2) < 0)))
-    return bento_err_make (err, errno, "set up the container's stdio");
-  close (null);
   struct engine_run run;
-  int r = engine_run_start (e, c, false, &run, err);
+  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if ((!tty && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0)) || null < 0 || dup2 (null, 0) < 0
+      || dup2 (tty ? null : out[1], 1) < 0 || dup2 (tty ? null : errp[1], 2) < 0)
+    {
+      bento_err_make (&err, errno, "set up the container's stdio");
+      goto fail;
+    }
+  if (engine_run_start (e, c, false, &run, &err) < 0)
+    goto fail;
+  /* our own 1 and 2 must not hold the pipes open */
+  dup2 (null, 1);
+  dup2 (null, 2);
   if (!tty)
     {
       close (out[1]);
       close (errp[1]);
-      /* our own stdout/stderr must not keep the pipes open */
-      int n2 = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-      dup2 (n2, 1);
-      dup2 (n2, 2);
-      close (n2);
     }
-  if (r < 0)
-    {
-      if (!tty)
-        {
-          close (out[0]);
-          close (errp[0]);
-        }
-      return -1;
-    }
+  report (report_fd, "ok %d", (int) run.rc.pid);
   if (report_fd >= 0)
-    report (report_fd, "ok %d", (int) run.rc.pid);
-  _cleanup_free_ char *logpath = NULL;
-  int logfd = -1;
-  if (asprintf (&logpath, "%s/ctr.log", c->dir) >= 0)
-    logfd = open (logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    close (report_fd);
+
+  _cleanup_free_ char *mon = sibling ("bento-monitor"), *self = sibling ("bento"), *logpath = NULL;
+  char pidfd[16], o[16], e2[16];
+  int outfd = tty ? run.rc.tty_master : out[0], errfd = tty ? -1 : errp[0];
+  snprintf (pidfd, sizeof pidfd, "%d", run.rc.pidfd);
+  snprintf (o, sizeof o, "%d", outfd);
+  snprintf (e2, sizeof e2, "%d", errfd);
+  if (asprintf (&logpath, "%s/ctr.log", c->dir) < 0 || mon == NULL || self == NULL
+      || keep_across_exec (run.rc.pidfd) < 0 || keep_across_exec (outfd) < 0 || keep_across_exec (errfd) < 0)
+    _exit (1);
   const char *driver = ctr_str (c, "logDriver") ? ctr_str (c, "logDriver") : "k8s-file";
-  if (tty)
-    pump_logs (run.rc.pidfd, run.rc.tty_master, -1, logfd, driver);
-  else
+  const char *argv[16];
+  int k = 0;
+  argv[k++] = mon;
+  argv[k++] = logpath;
+  argv[k++] = driver;
+  argv[k++] = pidfd;
+  argv[k++] = o;
+  argv[k++] = e2;
+  argv[k++] = "--";
+  argv[k++] = self;
+  argv[k++] = "--storage-root";
+  argv[k++] = e->store->root;
+  if (e->runtime_root)
     {
-      pump_logs (run.rc.pidfd, out[0], errp[0], logfd, driver);
-      close (out[0]);
-      close (errp[0]);
+      argv[k++] = "--root";
+      argv[k++] = e->runtime_root;
     }
-  if (logfd >= 0)
-    close (logfd);
-  return engine_run_finish (e, c, &run, code, err);
+  argv[k++] = "monitor-exit";
+  argv[k++] = c->id;
+  argv[k] = NULL;
+  execv (mon, (char **) argv);
+  _exit (1);
+fail:
+  report (report_fd, "err %d %s", engine_exit_code_for (&err), err.msg ? err.msg : "start failed");
+  engine_mark_exited (e, c, engine_exit_code_for (&err));
+  _exit (1);
 }
 
-static _Noreturn void
-monitor_main (struct engine *e, struct ctr *c, int report_fd)
+int
+monitor_exited (struct engine *e, struct ctr *c, int code, bento_err *err)
 {
-  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
-  prctl (PR_SET_NAME, "bento-monitor", 0, 0, 0);
-  for (;;)
+  engine_after_exit (e, c, code);
+  struct ctr fresh;
+  if (ctr_open (e->store, c->id, &fresh, err) < 0)
     {
-      int code = 0;
-      if (monitor_once (e, c, report_fd, &code, &err) < 0)
-        {
-          if (report_fd >= 0)
-            report (report_fd, "err %d %s", engine_exit_code_for (&err), err.msg ? err.msg : "start failed");
-          engine_mark_exited (e, c, engine_exit_code_for (&err));
-          _exit (1);
-        }
-      if (report_fd >= 0)
-        close (report_fd);
-      report_fd = -1;
-      struct ctr fresh;
-      _cleanup_err_ bento_err ignored = BENTO_ERR_INIT;
-      if (ctr_open (e->store, c->id, &fresh, &ignored) < 0)
-        _exit (0); /* removed meanwhile */
-      bool again = !ctr_bool (&fresh, "stopping") && should_restart (&fresh, code);
-      bool rm = ctr_bool (&fresh, "rm");
-      if (again)
-        {
-          ctr_lock (&fresh, &ignored);
-          ctr_set_int (&fresh, "restartCount", ctr_int (&fresh, "restartCount") + 1);
-          ctr_save (&fresh, &ignored);
-          ctr_unlock (&fresh);
-        }
       ctr_close (&fresh);
-      if (rm)
-        {
-          struct ctr again_c;
-          if (ctr_open (e->store, c->id, &again_c, &ignored) == 0)
-            engine_remove (e, &again_c, true, &ignored);
-          ctr_close (&again_c);
-          _exit (0);
-        }
-      if (!again)
-        _exit (0);
-      /* a short pause, so a crash loop does not spin */
-      struct timespec ts = { 0, 200 * 1000 * 1000 };
-      nanosleep (&ts, NULL);
+      bento_err_clear (err);
+      return 0; /* removed meanwhile */
     }
+  bool again = should_restart (&fresh, code);
+  if (ctr_bool (&fresh, "rm"))
+    {
+      int r = engine_remove (e, &fresh, true, err);
+      ctr_close (&fresh);
+      return r;
+    }
+  if (!again)
+    {
+      ctr_close (&fresh);
+      return 0;
+    }
+  if (ctr_lock (&fresh, err) == 0)
+    {
+      ctr_set_int (&fresh, "restartCount", ctr_int (&fresh, "restartCount") + 1);
+      ctr_save (&fresh, err);
+    }
+  ctr_unlock (&fresh);
+  bento_err_clear (err);
+  /* a short pause, so a crash loop does not spin */
+  struct timespec ts = { 0, 200 * 1000 * 1000 };
+  nanosleep (&ts, NULL);
+  monitor_run (e, &fresh, -1);
 }
 
 int
@@ -241,7 +223,7 @@ monitor_spawn (struct engine *e, struct ctr *c, bento_err *err)
       pid_t m = fork ();
       if (m != 0)
         _exit (m < 0);
-      monitor_main (e, c, rp[1]);
+      monitor_run (e, c, rp[1]);
     }
   close (rp[1]);
   waitpid (pid, NULL, 0);

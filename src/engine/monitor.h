@@ -11,6 +11,11 @@
  * container in it, and return once it runs (or with its start error). */
 int monitor_spawn (struct engine *e, struct ctr *c, bento_err *err);
 
+/* `bento monitor-exit ID CODE`: bento-monitor comes back here when the
+ * container exits: record it, then --rm, or restart (and monitor again:
+ * does not return then). */
+int monitor_exited (struct engine *e, struct ctr *c, int code, bento_err *err);
+
 /* Log records: "TIME STREAM F|P TEXT" (k8s-file) or docker's JSON lines. */
 void log_write (int fd, const char *driver, const char *stream, const char *buf, size_t len);
 

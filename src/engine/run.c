@@ -198,6 +198,11 @@ check_options (const struct run_opts *o, bento_err *err)
     return bento_err_make (err, 0, "--rm and --restart cannot go together");
   if (o->userns && strcmp (o->userns, "host") && strcmp (o->userns, "auto") && strcmp (o->userns, "keep-id"))
     return bento_err_make (err, 0, "--userns `%s`: want host, auto or keep-id", o->userns);
+  if (o->userns && strcmp (o->userns, "host") != 0)
+    return bento_err_make (err, 0, "--userns %s: not supported yet (rootless containers use the store's maps: "
+                                   "root inside is you, 1-65536 your subordinate ids)", o->userns);
+  if (o->userns && strcmp (o->userns, "host") == 0 && geteuid () != 0)
+    return bento_err_make (err, 0, "--userns host: a rootless container needs a user namespace");
   return check_add_hosts (o, err);
 }
 
@@ -454,6 +459,15 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
       return -1;
     }
   return 0;
+}
+
+void
+engine_after_exit (struct engine *e, struct ctr *c, int code)
+{
+  engine_mark_exited (e, c, code);
+  _cleanup_free_ char *root = runtime_root (e);
+  if (root)
+    delete_runtime (root, c->id);
 }
 
 int
