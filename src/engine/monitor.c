@@ -101,6 +101,14 @@ keep_across_exec (int fd)
   return fd < 0 ? 0 : fcntl (fd, F_SETFD, 0);
 }
 
+static _Noreturn void
+monitor_fail (struct engine *e, struct ctr *c, int report_fd, bento_err *err)
+{
+  report (report_fd, "err %d %s", engine_exit_code_for (err), err->msg ? err->msg : "start failed");
+  engine_mark_exited (e, c, engine_exit_code_for (err));
+  _exit (1);
+}
+
 /* Start the container with its stdio on pipes (or a pty), then become
  * bento-monitor; it comes back as `bento monitor-exit ID CODE`. */
 static _Noreturn void
@@ -115,10 +123,10 @@ monitor_run (struct engine *e, struct ctr *c, int report_fd)
       || dup2 (tty ? null : out[1], 1) < 0 || dup2 (tty ? null : errp[1], 2) < 0)
     {
       bento_err_make (&err, errno, "set up the container's stdio");
-      goto fail;
+      monitor_fail (e, c, report_fd, &err);
     }
   if (engine_run_start (e, c, false, &run, &err) < 0)
-    goto fail;
+    monitor_fail (e, c, report_fd, &err);
   /* our own 1 and 2 must not hold the pipes open */
   dup2 (null, 1);
   dup2 (null, 2);
@@ -162,10 +170,6 @@ monitor_run (struct engine *e, struct ctr *c, int report_fd)
   argv[k++] = c->id;
   argv[k] = NULL;
   execv (mon, (char **) argv);
-  _exit (1);
-fail:
-  report (report_fd, "err %d %s", engine_exit_code_for (&err), err.msg ? err.msg : "start failed");
-  engine_mark_exited (e, c, engine_exit_code_for (&err));
   _exit (1);
 }
 
