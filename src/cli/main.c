@@ -40,6 +40,7 @@ static const struct bento_verb verbs[] = {
   { "tag", "give an image another name", cmd_tag },
   { "top", "a container's processes: host pid and container pid", cmd_top },
   { "unshare", "run a command in the image store's user namespace", cmd_unshare },
+  { "volume", "named volumes: create, ls, rm, inspect, prune", cmd_volume },
   { "wait", "wait for containers to stop; print their exit codes", cmd_wait },
   { NULL, NULL, NULL },
 };

@@ -19,6 +19,7 @@ int cmd_restart (struct bento_global *g, int argc, char **argv);
 int cmd_rm (struct bento_global *g, int argc, char **argv);
 int cmd_stop (struct bento_global *g, int argc, char **argv);
 int cmd_top (struct bento_global *g, int argc, char **argv);
+int cmd_volume (struct bento_global *g, int argc, char **argv);
 int cmd_wait (struct bento_global *g, int argc, char **argv);
 int cmd_run (struct bento_global *g, int argc, char **argv);
 int cmd_start (struct bento_global *g, int argc, char **argv);

@@ -238,3 +238,32 @@ teardown() {
 	[ -z "$output" ]
 	[ -z "$(ls "$STORE/containers" 2>/dev/null)" ]
 }
+
+@test "volume create, ls, inspect, rm (refused while used), prune" {
+	be volume create data1
+	[ "$status" -eq 0 ]
+	[ "$output" = data1 ]
+	be volume create data1
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"already exists"* ]]
+	be volume create "bad/name"
+	[ "$status" -eq 125 ]
+	be volume ls
+	[[ "$output" == *"local       data1"* ]]
+	be volume inspect data1
+	[ "$(jq -r '.[0].Mountpoint' <<<"$output")" = "$STORE/volumes/data1/_data" ]
+	be run -d --name vuser -v data1:/d busybox sh -c 'echo hi >/d/f; sleep 100'
+	sleep 0.3
+	be volume rm data1
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"used by container"* ]]
+	be rm -f vuser
+	be volume rm data1
+	[ "$status" -eq 0 ]
+	[ ! -e "$STORE/volumes/data1" ]
+	be volume create data2
+	be volume prune
+	[ "$output" = data2 ]
+	be volume ls -q
+	[ -z "$output" ]
+}
