@@ -29,21 +29,17 @@ chmod 755 "$work"
 cp build/bento "$work/bento"
 cp -a build/rootfs "$work/rootfs"
 
-make_bundle() { # DIR UID GID
+make_bundle() { # DIR USER
 	mkdir -p "$1"
-	jq --arg r "$work/rootfs" '.root.path = $r | .process.terminal = false | .process.args = ["/bin/true"]' \
-		tests/integration/config.json >"$1/config.json"
-	if [ "$2" -ne 0 ]; then
-		jq --argjson u "$2" --argjson g "$3" '
-			.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{"type": "user"}]
-			| .linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1}]
-			| .linux.gidMappings = [{"containerID": 0, "hostID": $g, "size": 1}]
-			| del(.linux.resources)
-			| .mounts = [.mounts[] | if .destination == "/sys" then {"destination": "/sys", "type": "none",
-				"source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end]
-			| .mounts = [.mounts[] | if .destination == "/dev/pts" then .options -= ["gid=5"] else . end]' \
-			"$1/config.json" >"$1/c" && mv "$1/c" "$1/config.json"
+	chmod 755 "$1"
+	if [ "$2" = root ]; then
+		"$work/bento" spec --bundle "$1"
+	else
+		chown "$2:" "$1"
+		runuser -u "$2" -- "$work/bento" spec --rootless --bundle "$1"
 	fi
+	jq --arg r "$work/rootfs" '.root.path = $r | .process.terminal = false | .process.args = ["/bin/true"]' \
+		"$1/config.json" >"$1/c" && mv "$1/c" "$1/config.json"
 }
 
 # The loop that runs inside the private mount namespace: N rounds, each
@@ -98,13 +94,12 @@ command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
 
 echo "# $N sequential runs of /bin/true per runtime, interleaved"
 echo "# root: private mount namespace with the v1 cgroup hierarchies only (crun 1.8 refuses the hybrid layout)"
-make_bundle "$work/bundle-root" 0 0
+make_bundle "$work/bundle-root" root
 unshare -m "$work/loop.sh" "$work" "$work/bundle-root" "$N" root
 report root
 
 echo "# rootless ($USER_NAME): private mount namespace with the cgroup2 mount bound over /sys/fs/cgroup"
-uid=$(id -u "$USER_NAME") gid=$(id -g "$USER_NAME")
-make_bundle "$work/bundle-rootless" "$uid" "$gid"
+make_bundle "$work/bundle-rootless" "$USER_NAME"
 chown -R "$USER_NAME:" "$work"
 cat >"$work/rootless.sh" <<'RL'
 #!/bin/bash

@@ -1,7 +1,6 @@
 /* bento create [--bundle DIR] [--pid-file F] [--console-socket S] ID */
 #include "cli/common.h"
 #include "cli/create-opts.h"
-#include "cli/engine-cli.h"
 #include "cli/verbs.h"
 #include "shared/cleanup.h"
 
@@ -11,7 +10,7 @@ int
 cmd_create (struct bento_global *g, int argc, char **argv)
 {
   if (!cli_is_oci_invocation (argc, argv))
-    return engine_cmd_run (g, argc, argv, false);
+    return cli_to_engine ("create", g, argc, argv);
   struct create_opts o;
   int r = create_opts_parse (argc, argv, false, &o);
   if (r >= 0)

@@ -4,7 +4,6 @@
  * rlimits...) with COMMAND and the flags applied, or FILE as given. */
 #include "cli/common.h"
 #include "cli/verbs.h"
-#include "cli/engine-cli.h"
 #include "runtime/exec.h"
 #include "runtime/state.h"
 #include "shared/cleanup.h"
@@ -289,23 +288,6 @@ check_unsupported (const struct exec_cli *o, const struct bento_process *p, bent
   return 0;
 }
 
-/* An engine container's name or id prefix, when ID is not a runtime id. */
-static char *
-resolve_engine_name (struct bento_global *g, const char *id)
-{
-  if (cli_runtime_has (g, id))
-    return NULL;
-  struct engine e;
-  if (cli_engine_open (g, &e) != 0)
-    return NULL;
-  struct ctr c;
-  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
-  char *full = ctr_find (e.store, id, &c, &err) == 0 ? strdup (c.id) : NULL;
-  ctr_close (&c);
-  cli_engine_close (&e);
-  return full;
-}
-
 int
 cmd_exec (struct bento_global *g, int argc, char **argv)
 {
@@ -319,9 +301,18 @@ cmd_exec (struct bento_global *g, int argc, char **argv)
     }
   const char *id = argv[optind];
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
-  _cleanup_free_ char *engine_id = resolve_engine_name (g, id);
-  if (engine_id)
-    id = engine_id;
+  /* not a runtime container: an engine container's name or id prefix */
+  _cleanup_free_ char *engine_id = NULL;
+  if (!cli_runtime_has (g, id))
+    {
+#ifdef BENTO_WITH_ENGINE
+      engine_id = cli_engine_resolve (g, id);
+      if (engine_id)
+        id = engine_id;
+#else
+      return cli_to_engine ("exec", g, argc, argv);
+#endif
+    }
   _cleanup_free_ char *root = cli_state_root (g);
   _cleanup_close_ int rootfd = -1;
   struct bento_process *p = NULL;

@@ -2,7 +2,6 @@
  * without SIG, or numbers) */
 #include "cli/common.h"
 #include "cli/verbs.h"
-#include "cli/engine-cli.h"
 #include <string.h>
 #include "runtime/container.h"
 #include "shared/cleanup.h"
@@ -22,7 +21,7 @@ cmd_kill (struct bento_global *g, int argc, char **argv)
   for (int i = 1; i < argc; i++)
     engine_flag |= strcmp (argv[i], "-s") == 0 || strncmp (argv[i], "--signal", 8) == 0;
   if (engine_flag || first == NULL || !cli_runtime_has (g, first))
-    return engine_cmd_kill (g, argc, argv);
+    return cli_to_engine ("kill", g, argc, argv);
   static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
   bool all = false;
   int ch;

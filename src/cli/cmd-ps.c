@@ -19,7 +19,7 @@ cmd_ps (struct bento_global *g, int argc, char **argv)
         first = argv[i];
     }
   if (first == NULL)
-    return cmd_ps_engine (g, argc, argv);
+    return cli_to_engine ("ps", g, argc, argv);
   fprintf (stderr, "bento ps %s: listing a runtime container's processes needs the cgroup manager (not yet available)\n",
            first);
   return 1;

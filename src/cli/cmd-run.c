@@ -3,7 +3,6 @@
  * container's status (128+signal when it was killed), then delete it. */
 #include "cli/common.h"
 #include "cli/create-opts.h"
-#include "cli/engine-cli.h"
 #include "cli/verbs.h"
 #include "shared/cleanup.h"
 
@@ -33,7 +32,7 @@ int
 cmd_run (struct bento_global *g, int argc, char **argv)
 {
   if (!cli_is_oci_invocation (argc, argv))
-    return engine_cmd_run (g, argc, argv, true);
+    return cli_to_engine ("run", g, argc, argv);
   struct create_opts o;
   int r = create_opts_parse (argc, argv, true, &o);
   if (r >= 0)

@@ -1,7 +1,6 @@
 /* bento start ID: release a created container's init. */
 #include "cli/common.h"
 #include "cli/verbs.h"
-#include "cli/engine-cli.h"
 #include "runtime/container.h"
 #include "shared/cleanup.h"
 
@@ -15,7 +14,7 @@ cmd_start (struct bento_global *g, int argc, char **argv)
    * `start [-a] NAME...` */
   const char *first = cli_first_positional (argc, argv);
   if (argc != 2 || first == NULL || !cli_runtime_has (g, first))
-    return engine_cmd_start (g, argc, argv);
+    return cli_to_engine ("start", g, argc, argv);
   static const struct option opts[] = { { NULL, 0, NULL, 0 } };
   if (getopt_long_only (argc, argv, "+", opts, NULL) != -1)
     return 1;

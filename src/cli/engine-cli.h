@@ -8,11 +8,6 @@
 
 #include <stdbool.h>
 
-/* Is this `run`/`create` the OCI runtime's (a bundle) rather than the
- * engine's (an image)?  Yes with any runtime-only flag (--bundle,
- * --pid-file, --console-socket, ...), or with a single argument and a
- * config.json in the current directory (runc's default bundle). */
-bool cli_is_oci_invocation (int argc, char **argv);
 
 /* Parse `run`/`create` options and IMAGE [CMD...]; -1 ok, else exit code. */
 int run_opts_parse (int argc, char **argv, bool run, struct run_opts *o);

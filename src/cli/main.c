@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli/cli.h"
 #include "cli/verbs.h"
+#include "cli/common.h"
 #include "shared/log.h"
 
 #include <errno.h>
@@ -11,37 +12,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Engine verbs live in bento-engine; the lean runtime binary hands them on
+ * (cli_to_engine) and keeps only their name and summary for --help. */
+#ifdef BENTO_WITH_ENGINE
+#define ENGINE(fn) fn
+#else
+#define ENGINE(fn) NULL
+#endif
+
 static const struct bento_verb verbs[] = {
-  { "container", "container prune|ls|rm|stop|start|logs|inspect", cmd_container },
+  { "container", "container prune|ls|rm|stop|start|logs|inspect", ENGINE (cmd_container) },
   { "create", "create a container: from IMAGE (engine) or a bundle (runtime)", cmd_create },
   { "delete", "delete a runtime container", cmd_delete },
   { "exec", "run a new process in a running container", cmd_exec },
-  { "image", "manage images: ls, rm, prune, tag, inspect, load, save, mount", cmd_image },
-  { "images", "list images in the store", cmd_images },
-  { "inspect", "show a container's record or an image's config as JSON", cmd_inspect },
+  { "image", "manage images: ls, rm, prune, tag, inspect, load, save, mount", ENGINE (cmd_image) },
+  { "images", "list images in the store", ENGINE (cmd_images) },
+  { "inspect", "show a container's record or an image's config as JSON", ENGINE (cmd_inspect) },
   { "kill", "send a signal to a container", cmd_kill },
   { "list", "list runtime containers", cmd_list },
-  { "load", "load images from a docker-archive, oci-archive or OCI layout", cmd_load },
-  { "login", "log in to a registry", cmd_login },
-  { "logout", "forget a registry's credentials", cmd_logout },
-  { "logs", "show a container's output", cmd_logs },
-  { "monitor-exit", NULL, cmd_monitor_exit },
-  { "port", "list a container's published ports", cmd_port },
+  { "load", "load images from a docker-archive, oci-archive or OCI layout", ENGINE (cmd_load) },
+  { "login", "log in to a registry", ENGINE (cmd_login) },
+  { "logout", "forget a registry's credentials", ENGINE (cmd_logout) },
+  { "logs", "show a container's output", ENGINE (cmd_logs) },
+  { "monitor-exit", NULL, ENGINE (cmd_monitor_exit) },
+  { "port", "list a container's published ports", ENGINE (cmd_port) },
   { "ps", "list containers (engine), or the processes of one (runtime)", cmd_ps },
-  { "pull", "pull an image from a registry", cmd_pull },
-  { "restart", "restart containers", cmd_restart },
-  { "rm", "remove containers", cmd_rm },
-  { "rmi", "remove images", cmd_rmi },
+  { "pull", "pull an image from a registry", ENGINE (cmd_pull) },
+  { "restart", "restart containers", ENGINE (cmd_restart) },
+  { "rm", "remove containers", ENGINE (cmd_rm) },
+  { "rmi", "remove images", ENGINE (cmd_rmi) },
   { "run", "run IMAGE [CMD] (engine), or a bundle (runtime)", cmd_run },
-  { "save", "write images to an oci-archive", cmd_save },
+  { "save", "write images to an oci-archive", ENGINE (cmd_save) },
+  { "spec", "write a default config.json (runc's; --rootless)", cmd_spec },
   { "start", "start containers", cmd_start },
   { "state", "show a runtime container's state as JSON", cmd_state },
-  { "stop", "stop containers", cmd_stop },
-  { "tag", "give an image another name", cmd_tag },
-  { "top", "a container's processes: host pid and container pid", cmd_top },
-  { "unshare", "run a command in the image store's user namespace", cmd_unshare },
-  { "volume", "named volumes: create, ls, rm, inspect, prune", cmd_volume },
-  { "wait", "wait for containers to stop; print their exit codes", cmd_wait },
+  { "stop", "stop containers", ENGINE (cmd_stop) },
+  { "tag", "give an image another name", ENGINE (cmd_tag) },
+  { "top", "a container's processes: host pid and container pid", ENGINE (cmd_top) },
+  { "unshare", "run a command in the image store's user namespace", ENGINE (cmd_unshare) },
+  { "volume", "named volumes: create, ls, rm, inspect, prune", ENGINE (cmd_volume) },
+  { "wait", "wait for containers to stop; print their exit codes", ENGINE (cmd_wait) },
   { NULL, NULL, NULL },
 };
 
@@ -85,6 +95,7 @@ int
 main (int argc, char **argv)
 {
   struct bento_global g = { 0 };
+  cli_main_argv = argv;
   enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_ROOTLESS, OPT_STORAGE_ROOT };
   static const struct option opts[] = {
     { "root", required_argument, NULL, OPT_ROOT },
@@ -150,5 +161,7 @@ main (int argc, char **argv)
     }
   int vi = optind;
   optind = 0; /* let the verb run getopt afresh on its own argv */
+  if (v->run == NULL)
+    return cli_to_engine (v->name, &g, argc - vi, argv + vi);
   return v->run (&g, argc - vi, argv + vi);
 }

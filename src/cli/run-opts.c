@@ -12,30 +12,6 @@
 
 extern char **environ;
 
-bool
-cli_is_oci_invocation (int argc, char **argv)
-{
-  static const char *const oci_only[] = { "bundle", "pid-file", "console-socket", "no-pivot", "preserve-fds",
-                                          "keep", "no-new-keyring", "no-subreaper", NULL };
-  int positional = 0;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (a[0] != '-')
-        {
-          positional++;
-          continue;
-        }
-      if (strcmp (a, "-b") == 0)
-        return true;
-      const char *name = a + (a[1] == '-' ? 2 : 1);
-      for (const char *const *o = oci_only; *o; o++)
-        if (strncmp (name, *o, strlen (*o)) == 0 && (name[strlen (*o)] == '\0' || name[strlen (*o)] == '='))
-          return true;
-    }
-  return positional == 1 && access ("config.json", F_OK) == 0;
-}
-
 /* KEY=VALUE, or KEY alone: taken from our environment (docker's rule). */
 static int
 add_env (struct run_opts *o, const char *kv)

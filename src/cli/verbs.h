@@ -22,6 +22,7 @@ int cmd_top (struct bento_global *g, int argc, char **argv);
 int cmd_volume (struct bento_global *g, int argc, char **argv);
 int cmd_wait (struct bento_global *g, int argc, char **argv);
 int cmd_run (struct bento_global *g, int argc, char **argv);
+int cmd_spec (struct bento_global *g, int argc, char **argv);
 int cmd_start (struct bento_global *g, int argc, char **argv);
 int cmd_state (struct bento_global *g, int argc, char **argv);
 /* images (cmd-images.c, cmd-image.c, ...) */

@@ -139,7 +139,7 @@ monitor_run (struct engine *e, struct ctr *c, int report_fd)
   if (report_fd >= 0)
     close (report_fd);
 
-  _cleanup_free_ char *mon = sibling ("bento-monitor"), *self = sibling ("bento"), *logpath = NULL;
+  _cleanup_free_ char *mon = sibling ("bento-monitor"), *self = sibling ("bento-engine"), *logpath = NULL;
   char pidfd[16], o[16], e2[16];
   int outfd = tty ? run.rc.tty_master : out[0], errfd = tty ? -1 : errp[0];
   snprintf (pidfd, sizeof pidfd, "%d", run.rc.pidfd);

@@ -211,7 +211,7 @@ run_in() {
 	update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "hostname >/tmp/started"]}]
 		| .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
 	run_in cat /tmp/started
-	[ "$output" = runc ]
+	[ "$output" = bento ]
 }
 
 @test "hooks: a failing hook fails create; a hook past its timeout is killed" {

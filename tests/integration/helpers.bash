@@ -102,35 +102,24 @@ update_config() {
 
 # ---- bundles -------------------------------------------------------------
 
-# A bundle in this test's temp dir: runc's default config (from `runc spec`,
-# tests/integration/config.json), made rootless the way `runc spec
-# --rootless` does when the test runs unprivileged, with a private copy of
-# the busybox rootfs (mount points get made in it).  Sets BUNDLE, ID (unique
-# on the machine) and STATE (a state root of this test's own).
+# A bundle in this test's temp dir: `bento spec` (runc's default config),
+# with --rootless when the test runs unprivileged, and a private copy of the
+# busybox rootfs (mount points get made in it).  Sets BUNDLE, ID (unique on
+# the machine) and STATE (a state root of this test's own).
 setup_bundle() {
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	STATE=$BATS_TEST_TMPDIR/state
 	ID=bt-$$-${BATS_TEST_NUMBER}-$RANDOM
 	rm -rf "$BUNDLE"
 	mkdir -p "$BUNDLE"
-	local uid gid
-	uid=$(id -u) gid=$(id -g)
 	copy_rootfs "$BUNDLE/rootfs"
-	jq '.root.path = "rootfs" | .root.readonly = false
-		| .process.terminal = false | .process.args = ["true"]' \
-		"$BENTO_SRC/tests/integration/config.json" >"$BUNDLE/config.json"
-	if [ "$uid" -ne 0 ]; then
-		update_config --argjson uid "$uid" --argjson gid "$gid" '
-			.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{"type": "user"}]
-			| .linux.uidMappings = [{"containerID": 0, "hostID": $uid, "size": 1}]
-			| .linux.gidMappings = [{"containerID": 0, "hostID": $gid, "size": 1}]
-			| del(.linux.resources)
-			| .mounts = [.mounts[] | if .destination == "/sys" then {"destination": "/sys", "type": "none",
-				"source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end]
-			| .mounts = [.mounts[] | if .destination == "/dev/pts" then .options -= ["gid=5"] else . end]'
+	if [ "$(id -u)" -eq 0 ]; then
+		"$BENTO_BIN" spec --bundle "$BUNDLE"
+	else
+		"$BENTO_BIN" spec --rootless --bundle "$BUNDLE"
 	fi
+	update_config '.root.readonly = false | .process.terminal = false | .process.args = ["true"]'
 }
-
 
 # bento with this test's state root.
 bentos() {
