@@ -74,11 +74,11 @@ check "ASan+UBSan build" build_dir build-asan -Db_sanitize=address,undefined -Db
 # -O0: gcc 12's analyzer misreads inlined cleanup functions at -O2.
 check "gcc -fanalyzer build is clean" build_dir build-analyzer -Danalyzer=true --buildtype=debug
 
-# libFuzzer targets (clang): the image parsers and the tar unpacker
+# libFuzzer targets (clang): config.json, the image parsers, the tar unpacker
 fuzz_build() {
 	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dwerror=false \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || return 1
-	ninja -C build-fuzz tests/fuzz-manifest tests/fuzz-reference tests/fuzz-tar
+	ninja -C build-fuzz tests/fuzz-config tests/fuzz-manifest tests/fuzz-reference tests/fuzz-tar
 }
 check "fuzz targets build (clang, libFuzzer)" fuzz_build
 
@@ -95,7 +95,7 @@ for variant in build build-asan; do
 done
 
 note "fuzzing (briefly)"
-for f in manifest reference tar; do
+for f in config manifest reference tar; do
 	corpus=$(mktemp -d)
 	cp tests/fuzz/corpus/$f/* "$corpus/"
 	check "fuzz-$f: 10 seconds, no crash" build-fuzz/tests/fuzz-$f -max_total_time=10 -rss_limit_mb=1024 \
