@@ -25,6 +25,7 @@ static const struct bento_verb verbs[] = {
   { "create", "create a container: from IMAGE (engine) or a bundle (runtime)", cmd_create },
   { "delete", "delete a runtime container", cmd_delete },
   { "exec", "run a new process in a running container", cmd_exec },
+  { "features", "what this runtime supports, as JSON", cmd_features },
   { "image", "manage images: ls, rm, prune, tag, inspect, load, save, mount", ENGINE (cmd_image) },
   { "images", "list images in the store", ENGINE (cmd_images) },
   { "inspect", "show a container's record or an image's config as JSON", ENGINE (cmd_inspect) },

@@ -26,6 +26,7 @@ int cmd_spec (struct bento_global *g, int argc, char **argv);
 int cmd_start (struct bento_global *g, int argc, char **argv);
 int cmd_state (struct bento_global *g, int argc, char **argv);
 /* images (cmd-images.c, cmd-image.c, ...) */
+int cmd_features (struct bento_global *g, int argc, char **argv);
 int cmd_image (struct bento_global *g, int argc, char **argv);
 int cmd_image_mount (struct bento_global *g, int argc, char **argv);
 int cmd_image_umount (struct bento_global *g, int argc, char **argv);

@@ -68,3 +68,31 @@ setup() {
 	[[ "$output" == "bento: parse \`$DIR/config.json\`: line 4 column "*": '}' expected near '\"process\"'" ]]
 	[ -z "$(ls "$STATE" 2>/dev/null)" ]
 }
+
+@test "features: the spec's fields, and what it claims matches what create does" {
+	bento features
+	[ "$status" -eq 0 ]
+	jq -e '.ociVersionMin and .ociVersionMax and (.hooks | length == 6)
+		and (.mountOptions | index("rbind") != null) and (.linux.namespaces | index("user") != null)
+		and (.linux.capabilities | index("CAP_SYS_ADMIN") != null)
+		and (.linux.seccomp.actions | index("SCMP_ACT_ERRNO") != null)' <<<"$output"
+	local seccomp cgroup
+	seccomp=$(jq -r '.linux.seccomp.enabled' <<<"$output")
+	cgroup=$(jq -r '.linux.cgroup.v1 or .linux.cgroup.v2' <<<"$output")
+	# a config asking for seccomp is run exactly when features says enabled
+	if is_root; then bento spec -b "$DIR"; else bento spec --rootless -b "$DIR"; fi
+	copy_rootfs "$DIR/rootfs"
+	jq '.process.terminal = false | .process.args = ["true"]
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}' \
+		"$DIR/config.json" >"$DIR/c" && mv "$DIR/c" "$DIR/config.json"
+	_run "$BENTO_BIN" --root "$STATE" run -b "$DIR" "feat-$$-$RANDOM"
+	echo "seccomp=$seccomp: $output"
+	if [ "$seccomp" = true ]; then [ "$status" -eq 0 ]; else [ "$status" -eq 1 ] && [[ "$output" == *"linux.seccomp"* ]]; fi
+	# and limits exactly when a cgroup version is claimed (as root on this host)
+	if is_root; then
+		jq 'del(.linux.seccomp) | .linux.resources.pids = {"limit": 100}' "$DIR/config.json" >"$DIR/c" && mv "$DIR/c" "$DIR/config.json"
+		_run "$BENTO_BIN" --root "$STATE" run -b "$DIR" "feat-$$-$RANDOM"
+		echo "cgroup=$cgroup: $output"
+		if [ "$cgroup" = true ]; then [ "$status" -eq 0 ]; else [ "$status" -eq 1 ] && [[ "$output" == *"linux.resources.pids"* ]]; fi
+	fi
+}
