@@ -1,42 +1,59 @@
 #!/usr/bin/env python3
-"""measure.py CMD...: run CMD, print "SECONDS PEAK_KB" on stderr's last line.
+"""measure.py CMD...: run CMD; the last line on stderr is
+"SECONDS PEAK_RSS_KB PEAK_PSS_KB".
 
-PEAK_KB is the peak of the summed RSS of CMD's whole process tree, sampled
-every 10 ms from /proc (bento's unpack workers, podman's and skopeo's
-helpers all count)."""
+Both peaks are of sums over CMD's whole process tree (bento's unpack
+workers, podman's and skopeo's helpers all count), sampled every 10 ms from
+/proc.  RSS counts a page shared by several processes once per process
+(forked workers share most of theirs); PSS splits it between them, so its
+sum is the memory really in use."""
 import os
 import subprocess
 import sys
 import time
 
 
-def tree_rss(root):
-    children, rss = {}, {}
+def tree(root):
+    children = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             with open("/proc/%s/stat" % pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(fields[1]), int(fields[21])
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(pid))
-        rss[int(pid)] = pages * 4
-    total, todo = 0, [root]
+    out, todo = [], [root]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         todo.extend(children.get(p, []))
-    return total
+    return out
+
+
+def usage(pids):
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/smaps_rollup" % p) as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss, pss
 
 
 start = time.monotonic()
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-peak = 0
+peak_rss = peak_pss = 0
 while proc.poll() is None:
-    peak = max(peak, tree_rss(proc.pid))
+    rss, pss = usage(tree(proc.pid))
+    peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
     time.sleep(0.01)
 elapsed = time.monotonic() - start
-print("%.3f %d" % (elapsed, peak), file=sys.stderr)
+print("%.3f %d %d" % (elapsed, peak_rss, peak_pss), file=sys.stderr)
 sys.exit(proc.returncode)

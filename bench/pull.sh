@@ -5,8 +5,8 @@
 #   bench/pull.sh [ROUNDS]        (as root; ROUNDS defaults to 3)
 # Images: (a) the default busybox image, (b) a Debian minbase made with
 # debootstrap (about 150 MB), split into 5 gzip layers.  Prints a table
-# of median seconds and peak memory (summed RSS of each tool's process
-# tree), then bento's ratios.  BENCH_DIR (default /var/tmp/bento-bench)
+# of median seconds and peak memory (summed over each tool's process tree:
+# RSS, and PSS which counts shared pages once), then bento's ratios.  BENCH_DIR (default /var/tmp/bento-bench)
 # holds the built image and every store: put it on a tmpfs (/dev/shm/...)
 # to measure the tools rather than the disk's file-creation cost.
 set -euo pipefail
@@ -123,15 +123,14 @@ python3 - "$results" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    img, tool, secs, kb = line.split()
-    rows.setdefault((img, tool), []).append((float(secs), int(kb)))
-print("%-8s %-14s %10s %12s" % ("image", "tool", "median s", "peak MB"))
+    img, tool, secs, rss, pss = line.split()
+    rows.setdefault((img, tool), []).append((float(secs), int(rss), int(pss)))
+print("%-8s %-14s %10s %14s %14s" % ("image", "tool", "median s", "peak RSS MB", "peak PSS MB"))
 med = {}
 for (img, tool), v in sorted(rows.items()):
     s = statistics.median(x[0] for x in v)
-    m = max(x[1] for x in v) / 1024
     med[(img, tool)] = s
-    print("%-8s %-14s %10.3f %12.1f" % (img, tool, s, m))
+    print("%-8s %-14s %10.3f %14.1f %14.1f" % (img, tool, s, max(x[1] for x in v) / 1024, max(x[2] for x in v) / 1024))
 for img in ("busybox", "debian"):
     b = med.get((img, "bento"))
     for other in ("podman", "skopeo_umoci"):
