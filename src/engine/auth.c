@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,19 +18,9 @@ char *
 auth_default_path (void)
 {
   const char *env = getenv ("REGISTRY_AUTH_FILE");
-  char *p = NULL;
   if (env && *env)
     return strdup (env);
-  const char *xdg = getenv ("XDG_CONFIG_HOME");
-  if (xdg && *xdg == '/')
-    return asprintf (&p, "%s/bento/config.json", xdg) < 0 ? NULL : p;
-  const char *home = getenv ("HOME");
-  if (home == NULL || *home != '/')
-    {
-      struct passwd *pw = getpwuid (geteuid ());
-      home = pw ? pw->pw_dir : "/";
-    }
-  return asprintf (&p, "%s/.config/bento/config.json", home) < 0 ? NULL : p;
+  return user_bento_path ("XDG_CONFIG_HOME", ".config", "config.json");
 }
 
 static const char *

@@ -2,6 +2,7 @@
 #include "shared/cleanup.h"
 
 #include <dirent.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,21 @@ xasprintf (const char *fmt, ...)
     s = NULL;
   va_end (ap);
   return s;
+}
+
+char *
+user_bento_path (const char *xdg_env, const char *home_sub, const char *leaf)
+{
+  const char *xdg = getenv (xdg_env);
+  if (xdg && *xdg == '/')
+    return xasprintf ("%s/bento%s%s", xdg, *leaf ? "/" : "", leaf);
+  const char *home = getenv ("HOME");
+  if (home == NULL || *home != '/')
+    {
+      struct passwd *pw = getpwuid (geteuid ());
+      home = pw ? pw->pw_dir : "/";
+    }
+  return xasprintf ("%s/%s/bento%s%s", home, home_sub, *leaf ? "/" : "", leaf);
 }
 
 int

@@ -11,6 +11,10 @@
  * undefined then, which a cleanup attribute must never free). */
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/* $XDG_ENV/bento/LEAF, else $HOME/HOME_SUB/bento/LEAF (HOME from the
+ * password database when unset): the user's data or config dir. */
+char *user_bento_path (const char *xdg_env, const char *home_sub, const char *leaf);
+
 /* mkdir -p PATH (absolute or relative to the cwd). */
 int mkdir_p (const char *path, mode_t mode, bento_err *err);
 /* Write LEN bytes to DIRFD/REL (created or truncated). */

@@ -88,14 +88,10 @@ registry_scheme (const struct registry *r)
 static char *
 default_cert_dir (const char *domain)
 {
-  char *p = NULL;
   if (geteuid () == 0)
-    return asprintf (&p, "/etc/bento/certs.d/%s", domain) < 0 ? NULL : p;
-  const char *xdg = getenv ("XDG_CONFIG_HOME");
-  const char *home = getenv ("HOME");
-  if (xdg && *xdg == '/')
-    return asprintf (&p, "%s/bento/certs.d/%s", xdg, domain) < 0 ? NULL : p;
-  return asprintf (&p, "%s/.config/bento/certs.d/%s", home ? home : "/", domain) < 0 ? NULL : p;
+    return xasprintf ("/etc/bento/certs.d/%s", domain);
+  _cleanup_free_ char *leaf = xasprintf ("certs.d/%s", domain);
+  return leaf ? user_bento_path ("XDG_CONFIG_HOME", ".config", leaf) : NULL;
 }
 
 static int

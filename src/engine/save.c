@@ -15,20 +15,30 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A tar header: a directory (SIZE < 0) or a file of SIZE bytes. */
 static int
-add_bytes (struct archive *a, const char *name, const void *buf, size_t len, bento_err *err)
+add_header (struct archive *a, const char *name, la_int64_t size, time_t mtime, bento_err *err)
 {
   struct archive_entry *e = archive_entry_new ();
   if (e == NULL)
     return bento_err_make (err, ENOMEM, "save");
   archive_entry_set_pathname (e, name);
-  archive_entry_set_filetype (e, AE_IFREG);
-  archive_entry_set_perm (e, 0644);
-  archive_entry_set_size (e, (la_int64_t) len);
-  archive_entry_set_mtime (e, time (NULL), 0);
+  archive_entry_set_filetype (e, size < 0 ? AE_IFDIR : AE_IFREG);
+  archive_entry_set_perm (e, size < 0 ? 0755 : 0644);
+  if (size >= 0)
+    archive_entry_set_size (e, size);
+  archive_entry_set_mtime (e, mtime, 0);
   int r = archive_write_header (a, e);
   archive_entry_free (e);
-  if (r != ARCHIVE_OK || (len > 0 && archive_write_data (a, buf, len) != (la_ssize_t) len))
+  return r == ARCHIVE_OK ? 0 : bento_err_make (err, 0, "write `%s`: %s", name, archive_error_string (a));
+}
+
+static int
+add_bytes (struct archive *a, const char *name, const void *buf, size_t len, bento_err *err)
+{
+  if (add_header (a, name, (la_int64_t) len, time (NULL), err) < 0)
+    return -1;
+  if (len > 0 && archive_write_data (a, buf, len) != (la_ssize_t) len)
     return bento_err_make (err, 0, "write `%s`: %s", name, archive_error_string (a));
   return 0;
 }
@@ -36,16 +46,7 @@ add_bytes (struct archive *a, const char *name, const void *buf, size_t len, ben
 static int
 add_dir (struct archive *a, const char *name, bento_err *err)
 {
-  struct archive_entry *e = archive_entry_new ();
-  if (e == NULL)
-    return bento_err_make (err, ENOMEM, "save");
-  archive_entry_set_pathname (e, name);
-  archive_entry_set_filetype (e, AE_IFDIR);
-  archive_entry_set_perm (e, 0755);
-  archive_entry_set_mtime (e, time (NULL), 0);
-  int r = archive_write_header (a, e);
-  archive_entry_free (e);
-  return r == ARCHIVE_OK ? 0 : bento_err_make (err, 0, "write `%s`: %s", name, archive_error_string (a));
+  return add_header (a, name, -1, time (NULL), err);
 }
 
 static int
@@ -59,18 +60,8 @@ add_blob (struct store *s, struct archive *a, const char *digest, bento_err *err
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0)
     return bento_err_make (err, errno, "blob %s", digest);
-  struct archive_entry *e = archive_entry_new ();
-  if (e == NULL)
-    return bento_err_make (err, ENOMEM, "save");
-  archive_entry_set_pathname (e, name);
-  archive_entry_set_filetype (e, AE_IFREG);
-  archive_entry_set_perm (e, 0644);
-  archive_entry_set_size (e, st.st_size);
-  archive_entry_set_mtime (e, st.st_mtime, 0);
-  int r = archive_write_header (a, e);
-  archive_entry_free (e);
-  if (r != ARCHIVE_OK)
-    return bento_err_make (err, 0, "write `%s`: %s", name, archive_error_string (a));
+  if (add_header (a, name, st.st_size, st.st_mtime, err) < 0)
+    return -1;
   static char buf[1 << 16];
   ssize_t n;
   while ((n = read (fd, buf, sizeof buf)) > 0)

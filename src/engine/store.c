@@ -22,21 +22,11 @@ char *
 store_default_root (void)
 {
   const char *env = getenv ("BENTO_USERNS");
-  char *s = NULL;
   if (env && *env == '/')
     return strdup (env);
   if (geteuid () == 0)
     return strdup ("/var/lib/bento");
-  const char *xdg = getenv ("XDG_DATA_HOME");
-  if (xdg && *xdg == '/')
-    return asprintf (&s, "%s/bento", xdg) < 0 ? NULL : s;
-  const char *home = getenv ("HOME");
-  if (home == NULL || *home != '/')
-    {
-      struct passwd *pw = getpwuid (geteuid ());
-      home = pw ? pw->pw_dir : "/";
-    }
-  return asprintf (&s, "%s/.local/share/bento", home) < 0 ? NULL : s;
+  return user_bento_path ("XDG_DATA_HOME", ".local/share", "");
 }
 
 /* Inside `bento unshare`: the variable is set and the uid map is not the
