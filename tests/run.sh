@@ -118,7 +118,7 @@ cp -a build/rootfs "$work/rootfs"
 cp -a build/images "$work/images"
 for variant in build build-asan; do
 	mkdir -p "$work/$variant"
-	cp "$variant/bento" "$variant/bento-engine" "$variant/bento-init" "$variant/bento-monitor" "$variant/mvrc" "$variant/tests/recvtty" "$work/$variant/"
+	cp "$variant/bento" "$variant/bento-engine" "$variant/bento-init" "$variant/bento-monitor" "$variant/mvrc" "$variant/tests/recvtty" "$variant/tests/seccomp-agent" "$work/$variant/"
 done
 mkdir -p "$work/sanitizer"
 chmod 1777 "$work/sanitizer"

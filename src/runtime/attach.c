@@ -1,5 +1,6 @@
 #include "runtime/attach.h"
 #include "shared/cleanup.h"
+#include "shared/fdpass.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -17,19 +18,13 @@
 int
 recv_fd (int sock, int *fd, bento_err *err)
 {
-  char buf[256], control[CMSG_SPACE (sizeof (int))];
+  char buf[256];
   struct iovec iov = { buf, sizeof buf };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  ssize_t r;
-  do
-    r = recvmsg (sock, &mh, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
+  ssize_t r = fdpass_recv (sock, &iov, 1, fd);
   if (r < 0)
     return bento_err_make (err, errno, "receive the terminal");
-  struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
-  if (r == 0 || cm == NULL || cm->cmsg_type != SCM_RIGHTS)
+  if (*fd < 0)
     return bento_err_make (err, EPROTO, "receive the terminal: no fd in the message");
-  memcpy (fd, CMSG_DATA (cm), sizeof *fd);
   return 0;
 }
 

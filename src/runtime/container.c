@@ -3,6 +3,8 @@
 #include "runtime/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
+#include "runtime/security.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
@@ -39,6 +41,7 @@ void
 container_free (struct container *c)
 {
   spec_free (c->spec);
+  seccomp_filter_free (c->seccomp);
   free (c->rootfs);
   int *fds[] = { &c->rootfd, &c->dirfd,    &c->sync_fd,  &c->child_sync_fd, &c->console_fd,
                  &c->fifo_fd, &c->pidfd, &c->tty_sock, &c->tty_master };
@@ -51,35 +54,21 @@ container_free (struct container *c)
 
 /* ---- load: what bento can and cannot run ------------------------------- */
 
-/* Refuse what this runtime cannot apply yet, never run without it. */
+/* Refuse what this runtime cannot apply yet, never run without it; check
+ * the security fields (sysctl keys, time offsets, scheduler) and compile
+ * the seccomp filter before anything exists. */
 static int
-check_supported (const struct bento_spec *s, bento_err *err)
+check_supported (struct container *c, bento_err *err)
 {
+  const struct bento_spec *s = c->spec;
   const struct bento_linux *l = s->linux_;
-  const struct bento_process *p = s->process;
-  if (p == NULL)
+  if (s->process == NULL)
     return bento_err_make (err, 0, "process: required to create a container");
-  if (p->apparmor_profile && p->apparmor_profile[0])
-    return bento_err_make (err, 0, "process.apparmorProfile: not supported yet");
-  if (p->selinux_label && p->selinux_label[0])
-    return bento_err_make (err, 0, "process.selinuxLabel: not supported yet");
-  if (p->has_io_priority)
-    return bento_err_make (err, 0, "process.ioPriority: not supported yet");
-  if (p->has_scheduler)
-    return bento_err_make (err, 0, "process.scheduler: not supported yet");
-  if (p->has_oom_score_adj)
-    return bento_err_make (err, 0, "process.oomScoreAdj: not supported yet");
-  if (l == NULL)
-    return 0;
-  if (l->seccomp)
-    return bento_err_make (err, 0, "linux.seccomp: not supported yet");
-  if (l->n_sysctl)
-    return bento_err_make (err, 0, "linux.sysctl: not supported yet");
-  if (l->has_personality)
-    return bento_err_make (err, 0, "linux.personality: not supported yet");
-  if (l->has_time_offsets || l->namespaces[BENTO_NS_TIME].present)
-    return bento_err_make (err, 0, "linux.timeOffsets: time namespaces are not supported yet");
-  return cgroup_check_supported (l->resources, err);
+  if (security_check (s, err) < 0)
+    return -1;
+  if (l && l->seccomp && seccomp_filter_build (l->seccomp, &c->seccomp, err) < 0)
+    return -1;
+  return l ? cgroup_check_supported (l->resources, err) : 0;
 }
 
 int
@@ -88,7 +77,7 @@ container_load (struct container *c, bento_err *err)
   _cleanup_free_ char *config = NULL;
   if (asprintf (&config, "%s/config.json", c->bundle) < 0)
     return bento_err_make (err, ENOMEM, "load config");
-  if (spec_load (config, &c->spec, err) < 0 || spec_validate (c->spec, err) < 0 || check_supported (c->spec, err) < 0)
+  if (spec_load (config, &c->spec, err) < 0 || spec_validate (c->spec, err) < 0 || check_supported (c, err) < 0)
     return -1;
   _cleanup_free_ char *root = NULL;
   if (c->spec->root_path[0] != '/' && asprintf (&root, "%s/%s", c->bundle, c->spec->root_path) < 0)
@@ -234,6 +223,13 @@ create_after_spawn (struct container *c, bento_err *err)
   if (hooks_any (c->spec, BENTO_HOOK_PRESTART) || hooks_any (c->spec, BENTO_HOOK_CREATE_RUNTIME))
     {
       if (sync_expect (c->sync_fd, SYNC_HOOKS, NULL, err) < 0 || run_runtime_hooks (c, err) < 0)
+        return -1;
+    }
+  if (c->seccomp && c->seccomp->notify)
+    {
+      /* The init sends its notify fd before `created`: on to the agent. */
+      _cleanup_free_ char *state = state_to_json (&c->state, STATUS_CREATING, false);
+      if (security_seccomp_handoff (c->sync_fd, c->spec->linux_->seccomp, c->pid, state, err) < 0)
         return -1;
     }
   if (sync_expect (c->sync_fd, SYNC_CREATED, NULL, err) < 0)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct bento_seccomp_filter;
+
 /* Everything create needs; filled by cli/cmd-create.c and cmd-run.c, then
  * by container_create() itself (the fds and pids). */
 struct container
@@ -34,6 +36,7 @@ struct container
 
   /* loaded */
   struct bento_spec *spec;
+  struct bento_seccomp_filter *seccomp; /* compiled linux.seccomp, NULL if none */
   char *rootfs;                /* absolute, resolved */
   bool rootless;               /* not real root: euid != 0 or in a user namespace */
   bool in_userns;              /* bento itself runs in a non-initial user namespace */

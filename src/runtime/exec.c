@@ -2,6 +2,8 @@
 #include "runtime/attach.h"
 #include "runtime/cgroup.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
+#include "runtime/security.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -30,6 +32,8 @@ struct exec_ctx
 {
   const struct exec_request *r;
   struct container_state st;
+  struct bento_spec *spec;               /* the container's config, saved at create */
+  struct bento_seccomp_filter *seccomp;  /* its linux.seccomp, compiled */
   int pidfd;     /* the init */
   int root_fd;   /* O_PATH of /proc/INIT/root: the container's root */
   int ns_flags;  /* namespaces of the init that are not ours */
@@ -38,17 +42,25 @@ struct exec_ctx
   pid_t pid;     /* the new process */
 };
 
+static int
+load_config (int dirfd, const char *id, struct bento_spec **out, bento_err *err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/fd/%d/config.json", dirfd);
+  if (spec_load (path, out, err) < 0)
+    return bento_err_wrap (err, "container `%s`", id);
+  return 0;
+}
+
 int
 exec_base_process (int rootfd, const char *id, struct bento_process **out, bento_err *err)
 {
   _cleanup_close_ int dirfd = -1;
   if (state_open_dir (rootfd, id, &dirfd, err) < 0)
     return -1;
-  char path[64];
-  snprintf (path, sizeof path, "/proc/self/fd/%d/config.json", dirfd);
   struct bento_spec *spec = NULL;
-  if (spec_load (path, &spec, err) < 0)
-    return bento_err_wrap (err, "container `%s`", id);
+  if (load_config (dirfd, id, &spec, err) < 0)
+    return -1;
   *out = TAKE_PTR (spec->process);
   spec_free (spec);
   return 0;
@@ -102,7 +114,11 @@ exec_prepare (int rootfd, struct exec_ctx *x, bento_err *err)
   if (r->process->n_args == 0)
     return bento_err_make (err, 0, "process.args: must not be empty");
   if (state_open_dir (rootfd, r->id, &dirfd, err) < 0 || state_read (dirfd, &x->st, err) < 0
-      || check_status (dirfd, r, &x->st, err) < 0)
+      || check_status (dirfd, r, &x->st, err) < 0 || load_config (dirfd, r->id, &x->spec, err) < 0)
+    return -1;
+  /* The container's seccomp profile binds its exec'd processes too. */
+  const struct bento_linux *l = x->spec->linux_;
+  if (l && l->seccomp && seccomp_filter_build (l->seccomp, &x->seccomp, err) < 0)
     return -1;
   x->pidfd = state_pidfd (&x->st);
   if (x->pidfd < 0)
@@ -166,7 +182,15 @@ exec_child (struct exec_ctx *x)
   if (p->terminal && console_setup (p, x->console_fd, false, &err) < 0)
     exec_fail (x, &err);
   closep (&x->console_fd);
-  if (user_resolve_name ((struct bento_process *) p, &err) < 0 || rlimits_apply (p, &err) < 0 || user_apply (p, process_setgroups_allowed (), &err) < 0
+  /* The steps of the init's own setup (process.c), in the same order. */
+  const struct bento_seccomp_filter *f = x->seccomp;
+  bool nnp = p->no_new_privileges;
+  int fd = x->child_sync_fd;
+  if (user_resolve_name ((struct bento_process *) p, &err) < 0 || rlimits_apply (p, &err) < 0
+      || security_process_apply (p, x->spec->linux_, &err) < 0
+      || security_seccomp_at (f, nnp, SECCOMP_BEFORE_USER, fd, &err) < 0
+      || user_apply (p, process_setgroups_allowed (), &err) < 0
+      || security_seccomp_at (f, nnp, SECCOMP_AFTER_USER, fd, &err) < 0
       || process_find_executable (p, &exe, &err) < 0)
     exec_fail (x, &err);
   if (syscall (SYS_close_range, 3 + x->r->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -175,6 +199,8 @@ exec_child (struct exec_ctx *x)
       exec_fail (x, &err);
     }
   process_reset_signals ();
+  if (security_seccomp_at (f, nnp, SECCOMP_BEFORE_EXEC, fd, &err) < 0)
+    exec_fail (x, &err);
   execve (exe, p->args, p->env ? p->env : (char *[]){ NULL });
   bento_err_make (&err, errno, "exec: \"%s\"", p->args[0]);
   exec_fail (x, &err);
@@ -188,6 +214,10 @@ exec_stage1 (struct exec_ctx *x)
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
   closep (&x->sync_fd);
   closep (&x->tty_sock);
+  /* Through /proc/self, while it is still ours (not dumpable, it is root's);
+   * the process forked below inherits the value. */
+  if (oom_score_adj_apply (x->r->process, &err) < 0)
+    exec_fail (x, &err);
   /* Not dumpable while bento's code runs among the container's processes:
    * they cannot open our /proc/PID/exe or memory (CVE-2019-5736). */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -261,6 +291,12 @@ container_exec (int rootfd, const struct exec_request *r, int *status, bento_err
   int ret = -1;
   if (exec_prepare (rootfd, &x, err) < 0 || exec_spawn (&x, &pidfd, err) < 0)
     goto out;
+  if (x.seccomp && x.seccomp->notify)
+    {
+      _cleanup_free_ char *state = state_to_json (&x.st, STATUS_RUNNING, false);
+      if (security_seccomp_handoff (x.sync_fd, x.spec->linux_->seccomp, x.pid, state, err) < 0)
+        goto kill;
+    }
   if (x.tty_sock >= 0 && recv_fd (x.tty_sock, &master, err) < 0)
     goto kill;
   if (sync_wait_exec (x.sync_fd, err) < 0)
@@ -275,6 +311,8 @@ kill:
   waitpid (x.pid, NULL, 0);
 out:
   state_clear (&x.st);
+  spec_free (x.spec);
+  seccomp_filter_free (x.seccomp);
   int *fds[] = { &x.pidfd, &x.root_fd, &x.sync_fd, &x.child_sync_fd, &x.console_fd, &x.tty_sock };
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     closep (fds[i]);

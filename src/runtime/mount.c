@@ -1,4 +1,5 @@
 #include "runtime/mount.h"
+#include "runtime/security.h"
 #include "runtime/container.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
@@ -272,14 +273,14 @@ mount_cgroup (struct container *c, int rootfd, const struct bento_mount *m, bent
 /* devpts with gid=5 fails when gid 5 is not mapped (a single-id rootless
  * map): retry without the gid= option. */
 static int
-mount_devpts (int rootfd, const struct bento_mount *m, bento_err *err)
+mount_devpts (int rootfd, const struct bento_mount *m, const char *mdata, bento_err *err)
 {
-  if (mount_fs (rootfd, m, "devpts", m->data, err) == 0)
+  if (mount_fs (rootfd, m, "devpts", mdata, err) == 0)
     return 0;
-  if (err->errnum != EINVAL || m->data == NULL || strstr (m->data, "gid=") == NULL)
+  if (err->errnum != EINVAL || mdata == NULL || strstr (mdata, "gid=") == NULL)
     return -1;
   bento_err_clear (err);
-  _cleanup_free_ char *data = strdup (m->data);
+  _cleanup_free_ char *data = strdup (mdata);
   if (data == NULL)
     return bento_err_make (err, ENOMEM, "mount devpts");
   char *g = strstr (data, "gid=");
@@ -291,10 +292,25 @@ mount_devpts (int rootfd, const struct bento_mount *m, bento_err *err)
   return mount_fs (rootfd, m, "devpts", data, err);
 }
 
+/* linux.mountLabel goes to the filesystems that take a context= option;
+ * like runc, not to proc, sysfs, mqueue and cgroup. */
+static const char *
+mount_label_for (const struct container *c, const char *type)
+{
+  static const char *const unlabeled[] = { "proc", "sysfs", "mqueue", "cgroup", "cgroup2", NULL };
+  if (c->spec->linux_ == NULL)
+    return NULL;
+  for (size_t i = 0; unlabeled[i]; i++)
+    if (strcmp (type, unlabeled[i]) == 0)
+      return NULL;
+  return c->spec->linux_->mount_label;
+}
+
 int
 mount_apply (struct container *c, int rootfd, const struct bento_mount *m, bento_err *err)
 {
   const char *type = m->type ? m->type : "";
+  _cleanup_free_ char *data = NULL;
   int r;
   if (m->attr_set != 0)
     {
@@ -311,9 +327,11 @@ mount_apply (struct container *c, int rootfd, const struct bento_mount *m, bento
     }
   else if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
     r = mount_cgroup (c, rootfd, m, err);
+  else if (lsm_mount_data (mount_label_for (c, type), m->data, &data, err) < 0)
+    return -1;
   else if (strcmp (type, "devpts") == 0)
-    r = mount_devpts (rootfd, m, err);
-  else if ((r = mount_fs (rootfd, m, type, m->data, err)) == 0)
+    r = mount_devpts (rootfd, m, data, err);
+  else if ((r = mount_fs (rootfd, m, type, data, err)) == 0)
     ;
   else if ((err->errnum == EPERM || err->errnum == EACCES) && strcmp (type, "sysfs") == 0)
     {

@@ -2,6 +2,8 @@
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/rootfs.h"
+#include "runtime/seccomp.h"
+#include "runtime/security.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/user.h"
@@ -171,6 +173,10 @@ stage1 (struct container *c)
       && (sync_send (c->child_sync_fd, SYNC_NEED_MAPS, 0, NULL, &err) < 0
           || sync_expect (c->child_sync_fd, SYNC_MAPS_DONE, NULL, &err) < 0))
     child_fail (c, &err);
+  /* The new time namespace is empty until the fork below: its only chance
+   * to get offsets. */
+  if ((flags & CLONE_NEWTIME) && timens_write_offsets (c->spec->linux_, &err) < 0)
+    child_fail (c, &err);
   pid_t init = fork ();
   if (init < 0)
     {
@@ -251,12 +257,13 @@ process_reset_signals (void)
   sigprocmask (SIG_SETMASK, &all, NULL);
 }
 
-/* Everything after the container's root is in place. */
+/* Everything after the container's root is in place.  sysctl goes in
+ * before the read-only paths make /proc/sys read-only. */
 static int
 child_finish_setup (struct container *c, int rootfd, bento_err *err)
 {
   const struct bento_process *p = c->spec->process;
-  if (rootfs_pivot (c, rootfd, err) < 0 || rootfs_finish (c, err) < 0)
+  if (rootfs_pivot (c, rootfd, err) < 0 || sysctl_apply (c->spec->linux_, err) < 0 || rootfs_finish (c, err) < 0)
     return -1;
   if (p->terminal && console_setup (p, c->console_fd, true, err) < 0)
     return bento_err_wrap (err, "process.terminal");
@@ -264,7 +271,13 @@ child_finish_setup (struct container *c, int rootfd, bento_err *err)
     return bento_err_make (err, errno, "process.cwd: chdir `%s`", p->cwd);
   if (user_resolve_name (c->spec->process, err) < 0)
     return -1;
-  if (rlimits_apply (p, err) < 0 || user_apply (p, process_setgroups_allowed (), err) < 0)
+  const struct bento_seccomp_filter *f = c->seccomp;
+  bool nnp = p->no_new_privileges;
+  int fd = c->child_sync_fd;
+  if (rlimits_apply (p, err) < 0 || security_process_apply (p, c->spec->linux_, err) < 0
+      || security_seccomp_at (f, nnp, SECCOMP_BEFORE_USER, fd, err) < 0
+      || user_apply (p, process_setgroups_allowed (), err) < 0
+      || security_seccomp_at (f, nnp, SECCOMP_AFTER_USER, fd, err) < 0)
     return -1;
   return 0;
 }
@@ -306,6 +319,9 @@ child_main (struct container *c, bool staged)
     _exit (1);
   c->pid = host_pid;
   if (c->new_userns && userns_become_root (c->spec, &err) < 0)
+    child_fail (c, &err);
+  /* Through the host's /proc, still mounted here. */
+  if (oom_score_adj_apply (c->spec->process, &err) < 0)
     child_fail (c, &err);
   /* Nothing in the container may open our /proc/PID/exe or memory until
    * execve replaces bento (the CVE-2019-5736 class); execve resets this. */
@@ -356,6 +372,10 @@ child_main (struct container *c, bool staged)
       child_fail (c, &err);
     }
   process_reset_signals ();
+  if (security_seccomp_at (c->seccomp, c->spec->process->no_new_privileges, SECCOMP_BEFORE_EXEC, c->child_sync_fd,
+                           &err)
+      < 0)
+    child_fail (c, &err);
   execve (exe, c->spec->process->args, c->spec->process->env ? c->spec->process->env : (char *[]){ NULL });
   bento_err_make (&err, errno, "exec: \"%s\"", c->spec->process->args[0]);
   child_fail (c, &err);

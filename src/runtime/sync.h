@@ -10,14 +10,18 @@
  *                           <--------------  SYNC_HOOKS   (only with hooks)
  *   prestart + createRuntime hooks
  *   SYNC_HOOKS_DONE ---------------------->  createContainer hooks,
- *                                            pivot_root, masked paths,
- *                                            console, resolve the command
+ *                                            pivot_root, sysctl, masked paths,
+ *                                            console, resolve the command,
+ *                                            user, caps (seccomp before them
+ *                                            without noNewPrivileges)
+ *                           <--------------  SYNC_SECCOMP (notify fd, only
+ *   send it to the seccomp agent              with SCMP_ACT_NOTIFY)
  *                           <--------------  SYNC_CREATED
  *   state `created`, --pid-file
  *   create: exit; `start` opens the fifo     blocks on exec.fifo (create)
  *   run:    SYNC_START ------------------->  or on SYNC_START (run)
- *                                            startContainer hooks, user,
- *                                            caps, seccomp, execve
+ *                                            startContainer hooks,
+ *                                            seccomp (noNewPrivileges), execve
  *   EOF (the socket is CLOEXEC) <----------  execve succeeded
  *
  * A staged spawn (namespaces to join, or a time namespace) has a stage 1
@@ -45,6 +49,7 @@ enum sync_type
   SYNC_NEED_MAPS,    /* stage 1 -> parent: unshared a user namespace, write its maps */
   SYNC_MAPS_DONE,    /* parent -> stage 1 */
   SYNC_INIT_PID,     /* stage 1 -> parent: value = the init's pid; stage 1 exits */
+  SYNC_SECCOMP,      /* child -> parent: the seccomp notify fd (SCM_RIGHTS) */
 };
 
 struct sync_msg
@@ -57,11 +62,15 @@ struct sync_msg
 #define SYNC_MAX_PAYLOAD 4096
 
 int sync_send (int fd, enum sync_type type, int32_t value, const char *payload, bento_err *err);
+/* The same with PASSFD attached (SCM_RIGHTS). */
+int sync_send_fd (int fd, enum sync_type type, int passfd, bento_err *err);
 /* Send ERR to the parent (best effort: the child exits right after). */
 void sync_send_error (int fd, const bento_err *e);
 /* Wait for WANT; a SYNC_ERROR becomes *err (the child's message), EOF
  * becomes "container init exited unexpectedly". *value gets the value. */
 int sync_expect (int fd, enum sync_type want, int32_t *value, bento_err *err);
+/* sync_expect() for a message that carries an fd: *passfd gets it. */
+int sync_expect_fd (int fd, enum sync_type want, int *passfd, bento_err *err);
 /* Wait for the socket to close (the init's execve succeeded) or an error. */
 int sync_wait_exec (int fd, bento_err *err);
 

@@ -1,5 +1,6 @@
 #include "runtime/terminal.h"
 #include "shared/cleanup.h"
+#include "shared/fdpass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,40 +10,24 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 int
 console_connect (const char *path, int *fd, bento_err *err)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  if (strlen (path) >= sizeof addr.sun_path)
-    return bento_err_make (err, ENAMETOOLONG, "--console-socket `%s`", path);
-  strcpy (addr.sun_path, path);
-  _cleanup_close_ int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    return bento_err_make (err, errno, "--console-socket: socket");
-  if (connect (s, (struct sockaddr *) &addr, sizeof addr) < 0)
+  *fd = unix_connect (path);
+  if (*fd < 0)
     return bento_err_make (err, errno, "--console-socket: connect to `%s`", path);
-  *fd = TAKE_FD (s);
   return 0;
 }
 
 int
 send_fd (int sock, int fd, const char *name, bento_err *err)
 {
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
   struct iovec iov = { .iov_base = (void *) name, .iov_len = strlen (name) };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *cm = CMSG_FIRSTHDR (&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &fd, sizeof fd);
-  while (sendmsg (sock, &mh, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return bento_err_make (err, errno, "send the terminal over the console socket");
+  if (fdpass_send (sock, &iov, 1, fd) < 0)
+    return bento_err_make (err, errno, "send the terminal over the console socket");
   return 0;
 }
 

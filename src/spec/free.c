@@ -91,8 +91,8 @@ resources_free (struct bento_resources *r)
   free (r);
 }
 
-static void
-seccomp_free (struct bento_seccomp *s)
+void
+spec_seccomp_free (struct bento_seccomp *s)
 {
   if (s == NULL)
     return;
@@ -123,7 +123,7 @@ linux_free (struct bento_linux *l)
   free (l->devices);
   free (l->cgroups_path);
   resources_free (l->resources);
-  seccomp_free (l->seccomp);
+  spec_seccomp_free (l->seccomp);
   kv_free (l->sysctl, l->n_sysctl);
   strv_free (l->masked_paths);
   strv_free (l->readonly_paths);

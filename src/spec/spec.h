@@ -367,6 +367,8 @@ int spec_load (const char *path, struct bento_spec **out, bento_err *err);
 /* Semantic checks the schema cannot express; each names the JSON path. */
 int spec_validate (const struct bento_spec *spec, bento_err *err);
 void spec_free (struct bento_spec *spec);
+/* Free a seccomp profile built outside a spec (the engine's default one). */
+void spec_seccomp_free (struct bento_seccomp *s);
 
 /* A process object alone (`exec --process FILE`), errors naming process.*. */
 int spec_parse_process (const char *json_text, size_t len, struct bento_process **out, bento_err *err);

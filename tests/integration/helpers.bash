@@ -13,6 +13,8 @@ BENTO_BIN=$BENTO_BIN_DIR/bento
 MVRC_BIN=$BENTO_BIN_DIR/mvrc
 RECVTTY_BIN=$BENTO_BIN_DIR/recvtty
 [ -x "$RECVTTY_BIN" ] || RECVTTY_BIN=$BENTO_BIN_DIR/tests/recvtty
+SECCOMP_AGENT=$BENTO_BIN_DIR/seccomp-agent
+[ -x "$SECCOMP_AGENT" ] || SECCOMP_AGENT=$BENTO_BIN_DIR/tests/seccomp-agent
 
 # Print a command's output only when the test fails: bats shows a test's
 # stdout/stderr on failure and hides it on success.
