@@ -2,6 +2,7 @@
  * masked and read-only paths, mounts, namespaces) with the image's config
  * and the command line's options applied. */
 #include "engine/engine.h"
+#include "engine/seccomp-default.h"
 #include "shared/cleanup.h"
 #include "spec/names.h"
 
@@ -114,8 +115,10 @@ build_env (const struct run_opts *o, const struct image_config *ic, const char *
   return env;
 }
 
+/* The container's capabilities as a set: the defaults (all with
+ * --privileged), then --cap-drop and --cap-add as docker applies them. */
 static int
-build_caps (const struct run_opts *o, json_t **out, bento_err *err)
+cap_set (const struct run_opts *o, uint64_t *out, bento_err *err)
 {
   uint64_t set = 0;
   if (o->privileged)
@@ -152,6 +155,16 @@ build_caps (const struct run_opts *o, json_t **out, bento_err *err)
             set |= UINT64_C (1) << cap;
         }
     }
+  *out = set;
+  return 0;
+}
+
+static int
+build_caps (const struct run_opts *o, json_t **out, bento_err *err)
+{
+  uint64_t set;
+  if (cap_set (o, &set, err) < 0)
+    return -1;
   json_t *names = json_array ();
   for (int cap = 0; cap < spec_cap_count (); cap++)
     if (set & (UINT64_C (1) << cap))
@@ -525,6 +538,47 @@ build_namespaces (struct engine *e, const struct run_opts *o)
   return ns;
 }
 
+/* --security-opt seccomp=: podman's default profile for the container's
+ * capabilities (none with --privileged, as podman), `unconfined`, or a
+ * file holding an OCI linux.seccomp object. */
+static int
+build_seccomp (const struct run_opts *o, json_t *lx, bento_err *err)
+{
+  const char *opt = o->seccomp;
+  if (opt && strcmp (opt, "unconfined") == 0)
+    return 0;
+  if (opt)
+    {
+      json_error_t jerr;
+      json_t *file = json_load_file (opt, 0, &jerr);
+      if (file == NULL)
+        return bento_err_make (err, 0, "--security-opt seccomp=%s: line %d column %d: %s", opt, jerr.line,
+                               jerr.column, jerr.text);
+      /* docker's and podman's profile files add conditions (archMap,
+       * includes, excludes) an OCI runtime would silently drop: refuse. */
+      if (!json_is_object (file) || json_object_get (file, "archMap") || json_object_get (file, "archmap"))
+        {
+          json_decref (file);
+          return bento_err_make (err, 0, "--security-opt seccomp=%s: want an OCI linux.seccomp object (docker's "
+                                         "archMap/includes format is not supported)", opt);
+        }
+      json_object_set_new (lx, "seccomp", file);
+      return 0;
+    }
+  if (o->privileged)
+    return 0;
+  uint64_t caps;
+  struct bento_seccomp *s = NULL;
+  if (cap_set (o, &caps, err) < 0 || seccomp_default_profile (caps, &s, err) < 0)
+    return -1;
+  json_t *j = seccomp_profile_json (s);
+  spec_seccomp_free (s);
+  if (j == NULL)
+    return bento_err_make (err, ENOMEM, "default seccomp profile");
+  json_object_set_new (lx, "seccomp", j);
+  return 0;
+}
+
 static int
 build_linux (struct engine *e, const struct run_opts *o, json_t **out, bento_err *err)
 {
@@ -539,7 +593,7 @@ build_linux (struct engine *e, const struct run_opts *o, json_t **out, bento_err
       json_object_set_new (lx, "maskedPaths", strings (masked_paths));
       json_object_set_new (lx, "readonlyPaths", strings (readonly_paths));
     }
-  if (build_resources (o, lx, err) < 0)
+  if (build_resources (o, lx, err) < 0 || build_seccomp (o, lx, err) < 0)
     {
       json_decref (lx);
       return -1;

@@ -316,3 +316,69 @@ seccomp_default_profile (uint64_t bounding, struct bento_seccomp **out, bento_er
   *out = TAKE_PTR (s);
   return 0;
 }
+
+/* ---- as config JSON ------------------------------------------------------ */
+
+static const char *
+action_json_name (uint32_t action)
+{
+  switch (action & 0xffff0000U)
+    {
+    case SCMP_ACT_ALLOW: return "SCMP_ACT_ALLOW";
+    case SCMP_ACT_ERRNO (0): return "SCMP_ACT_ERRNO";
+    case SCMP_ACT_KILL_PROCESS: return "SCMP_ACT_KILL_PROCESS";
+    case SCMP_ACT_KILL_THREAD: return "SCMP_ACT_KILL_THREAD";
+    case SCMP_ACT_TRAP: return "SCMP_ACT_TRAP";
+    case SCMP_ACT_TRACE (0): return "SCMP_ACT_TRACE";
+    case SCMP_ACT_LOG: return "SCMP_ACT_LOG";
+    default: return "SCMP_ACT_NOTIFY";
+    }
+}
+
+static const char *
+op_json_name (int op)
+{
+  static const char *const names[] = {
+    [SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT", [SCMP_CMP_LE] = "SCMP_CMP_LE",
+    [SCMP_CMP_EQ] = "SCMP_CMP_EQ", [SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+    [SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+  };
+  return op > 0 && op <= SCMP_CMP_MASKED_EQ ? names[op] : "SCMP_CMP_EQ";
+}
+
+static json_t *
+strv_json (char **v, size_t n)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; a && i < n; i++)
+    json_array_append_new (a, json_string (v[i]));
+  return a;
+}
+
+static json_t *
+rule_json (const struct bento_seccomp_rule *r)
+{
+  json_t *args = json_array ();
+  for (size_t k = 0; args && k < r->n_args; k++)
+    json_array_append_new (args, json_pack ("{s:I, s:I, s:I, s:s}", "index", (json_int_t) r->args[k].index, "value",
+                                            (json_int_t) r->args[k].value, "valueTwo",
+                                            (json_int_t) r->args[k].value_two, "op", op_json_name (r->args[k].op)));
+  json_t *o = json_pack ("{s:o, s:s, s:o}", "names", strv_json (r->names, r->n_names), "action",
+                         action_json_name (r->action), "args", args);
+  if (o && r->has_errno_ret)
+    json_object_set_new (o, "errnoRet", json_integer (r->errno_ret));
+  return o;
+}
+
+json_t *
+seccomp_profile_json (const struct bento_seccomp *s)
+{
+  json_t *list = json_array ();
+  for (size_t i = 0; list && i < s->n_syscalls; i++)
+    json_array_append_new (list, rule_json (&s->syscalls[i]));
+  json_t *o = json_pack ("{s:s, s:o, s:o}", "defaultAction", action_json_name (s->default_action), "architectures",
+                         strv_json (s->architectures, s->n_architectures), "syscalls", list);
+  if (o && s->has_default_errno_ret)
+    json_object_set_new (o, "defaultErrnoRet", json_integer (s->default_errno_ret));
+  return o;
+}

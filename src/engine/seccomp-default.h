@@ -7,6 +7,7 @@
 #include "shared/error.h"
 #include "spec/spec.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 /* Build the profile for the machine's own architecture (and the ones it
@@ -17,6 +18,10 @@
  * programs fall back); the dangerous listed ones with EPERM.  *out is freed
  * with spec_seccomp_free(), or by spec_free() once in a spec. */
 int seccomp_default_profile (uint64_t bounding, struct bento_seccomp **out, bento_err *err);
+
+/* S as the OCI config's linux.seccomp object (new reference), for the
+ * config.json the engine writes; NULL when out of memory. */
+json_t *seccomp_profile_json (const struct bento_seccomp *s);
 
 /* The name podman's profile uses for this machine ("amd64", "arm64", ...). */
 const char *seccomp_default_native_arch (void);

@@ -6,6 +6,7 @@
 #include "tap.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
 #include <seccomp.h>
@@ -103,6 +104,34 @@ test_profile_shape (void)
   ok (ptrace_rule, "CAP_SYS_PTRACE not in the set: kcmp is EPERM");
 }
 
+/* The JSON the engine writes parses back to the same profile. */
+static void
+test_json_round_trip (void)
+{
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  _cleanup_ (spec_seccomp_freep) struct bento_seccomp *s = NULL;
+  seccomp_default_profile (podman_caps, &s, &err);
+  json_t *cfg = json_pack ("{s:s, s:{s:s}, s:{s:o}}", "ociVersion", "1.2.0", "root", "path", "rootfs", "linux",
+                           "seccomp", seccomp_profile_json (s));
+  char *text = json_dumps (cfg, 0);
+  json_decref (cfg);
+  struct bento_spec *spec = NULL;
+  is_int (spec_parse (text, strlen (text), &spec, &err), 0, "the profile's JSON parses as a config %s",
+          err.msg ? err.msg : "");
+  free (text);
+  const struct bento_seccomp *b = spec ? spec->linux_->seccomp : NULL;
+  ok (b && b->n_syscalls == s->n_syscalls && b->default_action == s->default_action
+          && b->default_errno_ret == ENOSYS && b->n_architectures == s->n_architectures,
+      "... into the same rules, default and architectures");
+  bool same = b != NULL;
+  for (size_t i = 0; same && i < s->n_syscalls; i++)
+    same = b->syscalls[i].action == s->syscalls[i].action && b->syscalls[i].n_names == s->syscalls[i].n_names
+           && b->syscalls[i].n_args == s->syscalls[i].n_args && b->syscalls[i].errno_ret == s->syscalls[i].errno_ret
+           && (s->syscalls[i].n_args == 0 || b->syscalls[i].args[0].op == s->syscalls[i].args[0].op);
+  ok (same, "... rule by rule");
+  spec_free (spec);
+}
+
 static void
 test_decisions (void)
 {
@@ -188,6 +217,7 @@ int
 main (void)
 {
   test_profile_shape ();
+  test_json_round_trip ();
   test_decisions ();
   test_busybox_runs ();
   return tap_done ();
