@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 /* What the runtime applies today; flip these with the code that does it. */
-#define FEATURE_SECCOMP false
+#define FEATURE_SECCOMP true
 #define FEATURE_CGROUP_V1 false
 #define FEATURE_CGROUP_V2 false
 
