@@ -103,6 +103,14 @@ for f in config manifest reference tar; do
 	rm -rf "$corpus"
 done
 
+# Rootless networking as distros ship it: pasta and slirp4netns open
+# /dev/net/tun (0666 on Debian, Fedora, Ubuntu; 0600 on this CI machine),
+# and pasta and slirp4netns answer ICMP echo through ping sockets, which
+# systemd's sysctl defaults open to every group.
+note "rootless networking: /dev/net/tun 0666, net.ipv4.ping_group_range 0 2147483647 (as distros ship them)"
+[ -c /dev/net/tun ] && chmod 0666 /dev/net/tun
+echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range || true
+
 # The integration tests run from a temp dir the unprivileged user owns:
 # CI's checkout may sit under a directory that user cannot enter.
 note "integration tests"
@@ -119,6 +127,8 @@ cp -a build/images "$work/images"
 for variant in build build-asan; do
 	mkdir -p "$work/$variant"
 	cp "$variant/bento" "$variant/bento-engine" "$variant/bento-init" "$variant/bento-monitor" "$variant/mvrc" "$variant/tests/recvtty" "$variant/tests/seccomp-agent" "$work/$variant/"
+	# static, made by the release build only (network.bats runs it in containers)
+	cp build/tests/udpecho "$work/$variant/"
 done
 mkdir -p "$work/sanitizer"
 chmod 1777 "$work/sanitizer"

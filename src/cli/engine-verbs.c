@@ -369,22 +369,51 @@ cmd_top (struct bento_global *g, int argc, char **argv)
   return for_each_named (g, argc, argv, top_action, NULL, false);
 }
 
+/* docker's form: "80/tcp -> 0.0.0.0:8080", or the address alone when a
+ * port was asked for ("bento port web 80/tcp"). */
 static int
 port_action (struct engine *e, struct ctr *c, void *arg, bento_err *err)
 {
-  size_t i;
+  const char *want = arg;
+  char want_proto[8] = "tcp";
+  unsigned want_port = 0;
+  if (want && sscanf (want, "%u/%7s", &want_port, want_proto) < 1)
+    return bento_err_make (err, 0, "`%s` is not a port (PORT[/PROTOCOL])", want);
+  engine_refresh (e, c);
+  size_t i, shown = 0;
   json_t *v;
-  /* published ports come with a network driver; none yet */
   json_array_foreach (json_object_get (c->rec, "ports"), i, v)
-    printf ("%s\n", json_string_value (v));
+  {
+    const char *ip = json_string_value (json_object_get (v, "hostIP"));
+    const char *proto = json_string_value (json_object_get (v, "protocol"));
+    int hport = (int) json_integer_value (json_object_get (v, "hostPort"));
+    int cport = (int) json_integer_value (json_object_get (v, "containerPort"));
+    bool v6 = ip && strchr (ip, ':');
+    char addr[80];
+    snprintf (addr, sizeof addr, "%s%s%s:%d", v6 ? "[" : "", ip && ip[0] ? ip : "0.0.0.0", v6 ? "]" : "", hport);
+    if (want == NULL)
+      printf ("%d/%s -> %s\n", cport, proto ? proto : "tcp", addr);
+    else if ((unsigned) cport == want_port && proto && strcmp (proto, want_proto) == 0)
+      printf ("%s\n", addr);
+    else
+      continue;
+    shown++;
+  }
+  if (want && shown == 0)
+    return bento_err_make (err, 0, "no public port `%s` published for `%s`", want, ctr_str (c, "name"));
   return 0;
 }
 
 int
 cmd_port (struct bento_global *g, int argc, char **argv)
 {
+  if (argc < 2 || argc > 3)
+    {
+      fprintf (stderr, "bento port: usage: bento port CONTAINER [PORT[/PROTOCOL]]\n");
+      return ENGINE_EXIT_FAILED;
+    }
   optind = 1;
-  return for_each_named (g, argc, argv, port_action, NULL, false);
+  return for_each_named (g, 2, argv, port_action, argc == 3 ? argv[2] : NULL, false);
 }
 
 /* ---- container prune ------------------------------------------------------- */

@@ -177,10 +177,5 @@ run_opts_parse (int argc, char **argv, bool run, struct run_opts *o)
       fprintf (stderr, "bento %s: --pull `%s`: want always, missing or never\n", verb, o->pull);
       return ENGINE_EXIT_FAILED;
     }
-  if (o->publish.n || o->publish_all)
-    {
-      fprintf (stderr, "bento %s: -p/-P: publishing ports needs a network driver (pasta, slirp4netns, bridge), not yet available\n", verb);
-      return ENGINE_EXIT_FAILED;
-    }
   return -1;
 }

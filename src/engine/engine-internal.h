@@ -4,6 +4,7 @@
 #define BENTO_ENGINE_INTERNAL_H
 
 #include "engine/engine.h"
+#include "engine/network.h"
 #include "engine/overlay.h"
 #include "runtime/container.h"
 
@@ -15,6 +16,8 @@ struct engine_run
   char *state_root;       /* the runtime state root */
   char *bundle;
   bool new_netns;         /* bring loopback up in it */
+  struct net_run net;     /* its network, while it runs */
+  int ns_sock[2];         /* the init sends its namespaces on [1] */
 };
 
 /* Create and start C through the runtime; records it running. */

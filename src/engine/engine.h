@@ -43,7 +43,7 @@ struct run_opts
   const char *memory, *memory_swap, *cpus, *cpu_shares, *pids_limit;
   const char *seccomp;      /* NULL: default profile; "unconfined"; a file */
   const char *userns;       /* NULL: default; host, keep-id, auto */
-  const char *network;      /* none, host, private (default) */
+  const char *network;      /* none, host, private, pasta, slirp4netns, NAME (bridge) */
   const char *log_driver;   /* k8s-file (default), json-file, none */
   const char *restart;      /* no (default), on-failure[:N], always */
   const char *stop_signal;

@@ -3,6 +3,7 @@
 #include "engine/engine.h"
 #include "engine/engine-internal.h"
 #include "engine/monitor.h"
+#include "engine/network.h"
 #include "engine/overlay.h"
 #include "runtime/container.h"
 #include "runtime/state.h"
@@ -90,62 +91,6 @@ write_text (const char *dir, const char *name, const char *text, bento_err *err)
   return 0;
 }
 
-/* /etc/resolv.conf: the host's, without loopback resolvers (unreachable
- * from the container's network namespace), or --dns / --dns-search. */
-static char *
-resolv_conf (const struct run_opts *o)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream (&buf, &len);
-  if (out == NULL)
-    return NULL;
-  bool host_net = o->network && strcmp (o->network, "host") == 0;
-  for (size_t i = 0; i < o->dns.n; i++)
-    fprintf (out, "nameserver %s\n", o->dns.v[i]);
-  if (o->dns_search.n)
-    {
-      fprintf (out, "search");
-      for (size_t i = 0; i < o->dns_search.n; i++)
-        fprintf (out, " %s", o->dns_search.v[i]);
-      fprintf (out, "\n");
-    }
-  _cleanup_fclose_ FILE *in = fopen ("/etc/resolv.conf", "re");
-  _cleanup_free_ char *line = NULL;
-  size_t cap = 0;
-  while (in && getline (&line, &cap, in) > 0)
-    {
-      bool ns = strncmp (line, "nameserver", 10) == 0;
-      if (ns && (o->dns.n || (!host_net && (strstr (line, " 127.") || strstr (line, " ::1")))))
-        continue;
-      if (strncmp (line, "search", 6) == 0 && o->dns_search.n)
-        continue;
-      fputs (line, out);
-    }
-  fclose (out);
-  return buf;
-}
-
-static char *
-hosts_file (const struct run_opts *o, const char *hostname, const char *name)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream (&buf, &len);
-  if (out == NULL)
-    return NULL;
-  fprintf (out, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-  fprintf (out, "127.0.1.1\t%s %s\n", hostname, name);
-  for (size_t i = 0; i < o->add_hosts.n; i++)
-    {
-      const char *colon = strchr (o->add_hosts.v[i], ':');
-      if (colon)
-        fprintf (out, "%s\t%.*s\n", colon + 1, (int) (colon - o->add_hosts.v[i]), o->add_hosts.v[i]);
-    }
-  fclose (out);
-  return buf;
-}
-
 static int
 check_add_hosts (const struct run_opts *o, bento_err *err)
 {
@@ -187,8 +132,6 @@ command_json (const struct run_opts *o, const struct image_config *ic)
 static int
 check_options (const struct run_opts *o, bento_err *err)
 {
-  if (o->network && strcmp (o->network, "none") && strcmp (o->network, "host") && strcmp (o->network, "private"))
-    return bento_err_make (err, 0, "--network `%s`: unknown network (none, host or private)", o->network);
   if (o->log_driver && strcmp (o->log_driver, "k8s-file") && strcmp (o->log_driver, "json-file")
       && strcmp (o->log_driver, "none"))
     return bento_err_make (err, 0, "--log-driver `%s`: want k8s-file, json-file or none", o->log_driver);
@@ -231,7 +174,6 @@ fill_record (struct ctr *c, const struct run_opts *o, const struct image_record 
   ctr_set_str (c, "logDriver", o->log_driver ? o->log_driver : "k8s-file");
   ctr_set_str (c, "stopSignal", o->stop_signal ? o->stop_signal : ic->stop_signal ? ic->stop_signal : "SIGTERM");
   ctr_set_int (c, "stopTimeout", o->stop_timeout >= 0 ? o->stop_timeout : 10);
-  ctr_set_str (c, "network", o->network ? o->network : "private");
   json_t *labels = json_object ();
   for (size_t i = 0; i < o->labels.n; i++)
     {
@@ -252,8 +194,9 @@ create_files (struct engine *e, struct ctr *c, const struct run_opts *o, const s
               bento_err *err)
 {
   const char *hostname = ctr_str (c, "hostname");
-  _cleanup_free_ char *hosts = hosts_file (o, hostname, ctr_str (c, "name"));
-  _cleanup_free_ char *resolv = resolv_conf (o);
+  enum net_kind kind = net_kind_of (ctr_str (c, "network"));
+  _cleanup_free_ char *hosts = net_hosts_file (o, kind, hostname, ctr_str (c, "name"));
+  _cleanup_free_ char *resolv = net_resolv_conf (o, kind);
   _cleanup_free_ char *hn = NULL, *bundle = NULL;
   if (hosts == NULL || resolv == NULL || asprintf (&hn, "%s\n", hostname) < 0
       || asprintf (&bundle, "%s/bundle", c->dir) < 0)
@@ -305,7 +248,7 @@ engine_create (struct engine *e, struct run_opts *o, struct ctr *out, bento_err 
       goto undo;
     }
   fill_record (out, o, &img, &ic, name, o->hostname ? o->hostname : hostname);
-  if (create_files (e, out, o, &ic, err) < 0)
+  if (net_configure (e, o, &ic, out, err) < 0 || create_files (e, out, o, &ic, err) < 0)
     goto undo;
   ret = 0;
   goto out;
@@ -354,6 +297,28 @@ loopback_up (bento_err *err)
   return 0;
 }
 
+/* Any group may use ICMP echo sockets in the container's own network
+ * namespace (docker's default, podman's for root): ping without
+ * CAP_NET_RAW.  The range must be mapped in its user namespace: the groups
+ * mapped from 0 up. */
+static void
+ping_for_all (void)
+{
+  _cleanup_fclose_ FILE *map = fopen ("/proc/self/gid_map", "re");
+  unsigned long inside, outside, count, top = 0;
+  bool more = true;
+  while (map && more && fscanf (map, "%lu %lu %lu", &inside, &outside, &count) == 3)
+    if ((more = inside <= top && inside + count > top))
+      top = inside + count;
+  if (top == 0)
+    return;
+  char range[64];
+  int n = snprintf (range, sizeof range, "0 %lu", top - 1 > 2147483647UL ? 2147483647UL : top - 1);
+  _cleanup_close_ int fd = open ("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 && write (fd, range, (size_t) n) < 0)
+    log_debug ("net.ipv4.ping_group_range: %s", strerror (errno));
+}
+
 /* In the init, its mount tree private: the image's root at the rootfs path. */
 static int
 prepare_root (struct container *rc, void *arg, bento_err *err)
@@ -361,12 +326,19 @@ prepare_root (struct container *rc, void *arg, bento_err *err)
   struct engine_run *run = arg;
   if (image_rootfs_mount (&run->root, NULL, ROOTFS_AUTO, err) < 0)
     return bento_err_wrap (err, "mount the container's root");
-  return run->new_netns ? loopback_up (err) : 0;
+  if (!run->new_netns)
+    return 0;
+  ping_for_all ();
+  if (run->ns_sock[1] >= 0 && net_send_namespaces (run->ns_sock[1], err) < 0)
+    return -1;
+  return loopback_up (err);
 }
 
 static void
 run_free (struct engine_run *run)
 {
+  closep (&run->ns_sock[0]);
+  closep (&run->ns_sock[1]);
   container_free (&run->rc);
   image_rootfs_free (&run->root);
   image_record_free (&run->img);
@@ -428,6 +400,8 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
 {
   memset (run, 0, sizeof *run);
   container_init (&run->rc);
+  net_run_init (&run->net);
+  run->ns_sock[0] = run->ns_sock[1] = -1;
   run->state_root = runtime_root (e);
   if (run->state_root == NULL || asprintf (&run->bundle, "%s/bundle", c->dir) < 0)
     return bento_err_make (err, ENOMEM, "start");
@@ -447,14 +421,32 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
     return -1;
   const struct bento_linux *l = rc->spec->linux_;
   run->new_netns = l && l->namespaces[BENTO_NS_NET].present && l->namespaces[BENTO_NS_NET].path == NULL;
-  if (container_create (rc, err) < 0)
+  /* the init sends its namespaces on this (prepare_root) */
+  if (run->new_netns && socketpair (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, run->ns_sock) < 0)
+    return bento_err_make (err, errno, "socketpair");
+  int r = container_create (rc, err);
+  closep (&run->ns_sock[1]);
+  if (r < 0)
     return -1;
+  /* its namespaces exist and it has not started: connect its network */
+  r = net_attach (e, c, rc->pid, run->ns_sock[0], &run->net, err);
+  closep (&run->ns_sock[0]);
+  if (r < 0)
+    {
+      bento_err_wrap (err, "start `%s`", ctr_str (c, "name"));
+      bento_err ignored = BENTO_ERR_INIT;
+      container_delete (rc->rootfd, c->id, true, &ignored);
+      bento_err_clear (&ignored);
+      engine_mark_exited (e, c, ENGINE_EXIT_FAILED);
+      return -1;
+    }
   record_running (c, rc->pid, !attach);
   if (container_start_direct (rc, err) < 0)
     {
       bento_err ignored = BENTO_ERR_INIT;
       container_delete (rc->rootfd, c->id, true, &ignored);
       bento_err_clear (&ignored);
+      net_detach (e, c, &run->net);
       engine_mark_exited (e, c, engine_exit_code_for (err));
       return -1;
     }
@@ -474,10 +466,11 @@ int
 engine_run_finish (struct engine *e, struct ctr *c, struct engine_run *run, int *code, bento_err *err)
 {
   int r = container_wait (&run->rc, code, err);
-  engine_mark_exited (e, c, r < 0 ? -1 : *code);
   bento_err ignored = BENTO_ERR_INIT;
   container_delete (run->rc.rootfd, c->id, true, &ignored);
   bento_err_clear (&ignored);
+  net_detach (e, c, &run->net);
+  engine_mark_exited (e, c, r < 0 ? -1 : *code);
   return r;
 }
 
@@ -518,7 +511,10 @@ engine_refresh (struct engine *e, struct ctr *c)
   /* running on record, but the process and its monitor are gone (killed,
    * or the machine rebooted): it exited, its code unknown (137: killed) */
   if (engine_pid (e, c) == 0 && !pid_alive ((pid_t) ctr_int (c, "monitorPid")))
-    engine_mark_exited (e, c, 137);
+    {
+      engine_mark_exited (e, c, 137);
+      net_cleanup_record (e, c);
+    }
 }
 
 int
@@ -668,6 +664,7 @@ engine_remove (struct engine *e, struct ctr *c, bool force, bento_err *err)
   _cleanup_free_ char *root = runtime_root (e);
   if (root)
     delete_runtime (root, c->id);
+  net_cleanup_record (e, c);
   if (image_rootfs_remove (e->store, ctr_str (c, "image"), c->id, err) < 0)
     return -1;
   return 0;

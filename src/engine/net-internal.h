@@ -1,0 +1,65 @@
+/* Between network.c and the drivers: pasta (net-pasta.c), slirp4netns
+ * (net-slirp.c), the root bridge (bridge.c), and the helper processes they
+ * start (net-tool.c). */
+#ifndef BENTO_ENGINE_NET_INTERNAL_H
+#define BENTO_ENGINE_NET_INTERNAL_H
+
+#include "engine/network.h"
+
+/* The name by which a container reaches the host (podman's, and ours). */
+#define HOST_NAME "host.containers.internal"
+#define HOST_NAME_BENTO "host.bento.internal"
+
+/* pasta answers DNS sent here from the host's first resolver, podman's
+ * choice of address. */
+#define PASTA_DNS_FORWARD "169.254.1.1"
+/* slirp4netns: the host's loopback, and its DNS forwarder */
+#define SLIRP_HOST "10.0.2.2"
+#define SLIRP_DNS "10.0.2.3"
+
+bool net_host_has_loopback_resolver (void);
+
+/* ---- helper processes (net-tool.c) ---------------------------------------- */
+
+#define TOOL_MAX_FDS 8
+
+struct tool_spec
+{
+  char *const *argv;  /* argv[0] a path */
+  const char *cwd;    /* NULL: ours */
+  const int *keep;    /* these fds become its 3, 4, ... */
+  size_t n_keep;
+  int userns;         /* a user namespace it joins first, or -1 */
+};
+
+/* Run T in a session of its own with stdin and stdout on /dev/null and
+ * stderr to the file LOG.  Returns its pid and a pidfd. */
+int tool_spawn (const struct tool_spec *t, const char *log, int *pidfd, bento_err *err);
+/* Wait up to MS for PIDFD's process to exit: its exit status, or -1 with
+ * ETIMEDOUT (it is killed then). */
+int tool_wait (pid_t pid, int pidfd, int ms, bento_err *err);
+/* What the tool wrote to LOG, its last line of substance. */
+void tool_read_error (const char *log, char *buf, size_t len);
+/* The start time of PID (/proc/PID/stat), 0 if it is gone. */
+unsigned long long tool_start_time (pid_t pid);
+/* Stop PID if it is still the process of START (and its name starts with
+ * COMM): SIGTERM, then SIGKILL; reaped when it is our child. */
+void tool_stop (pid_t pid, unsigned long long start, const char *comm);
+/* Find TOOL on $PATH (and /usr/bin, /usr/sbin, /sbin, /bin). */
+bool tool_find (const char *tool, char *path, size_t len);
+
+/* ---- the init's namespaces (net-ns.c) ------------------------------------ */
+
+int net_recv_namespaces (int sock, int *user, int *net, bento_err *err);
+/* Is FD a user namespace other than ours? */
+bool net_other_userns (int fd);
+
+/* ---- the tools --------------------------------------------------------- */
+
+/* Start pasta for the namespaces in N (n->userns_fd, n->netns_fd) with
+ * PORTS forwarded; fills n->tool and n->tool_start. */
+int pasta_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err);
+/* The same with slirp4netns, our child (n->tool_pidfd, n->exit_fd). */
+int slirp_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err);
+
+#endif

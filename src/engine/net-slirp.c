@@ -1,0 +1,145 @@
+/* slirp4netns: a tap device (tap0, 10.0.2.100/24) in the container's
+ * namespace, user-mode TCP/IP on the host's side; 10.0.2.2 is the host's
+ * loopback and 10.0.2.3 a DNS forwarder.  It is our child for the life of
+ * the container: it says on --ready-fd when the namespace is configured,
+ * and exits when --exit-fd (whose other end we hold) closes.  Published
+ * ports go through its API socket (add_hostfwd), as podman's
+ * port_handler=slirp4netns does. */
+#include "engine/net-internal.h"
+#include "shared/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define API_SOCKET "slirp.sock"
+
+/* Wait for the ready byte, or the tool's death. */
+static int
+wait_ready (int ready, int pidfd, const char *log, bento_err *err)
+{
+  struct pollfd p[2] = { { .fd = ready, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+  int r;
+  while ((r = poll (p, 2, 10000)) < 0 && errno == EINTR)
+    ;
+  char c;
+  if (r > 0 && (p[0].revents & POLLIN) && read (ready, &c, 1) == 1)
+    return 0;
+  char msg[512];
+  tool_read_error (log, msg, sizeof msg);
+  if (r == 0)
+    return bento_err_make (err, ETIMEDOUT, "slirp4netns did not get ready");
+  return bento_err_make (err, 0, "slirp4netns failed%s%s", msg[0] ? ": " : "", msg);
+}
+
+/* One request on the API socket of the container's DIR; its reply. */
+static int
+api_call (int dirfd, json_t *req, bento_err *err)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  /* through /proc: the directory's own path may be too long for sun_path */
+  snprintf (sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dirfd, API_SOCKET);
+  _cleanup_close_ int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  _cleanup_free_ char *text = json_dumps (req, JSON_COMPACT);
+  if (s < 0 || text == NULL)
+    return bento_err_make (err, errno ? errno : ENOMEM, "slirp4netns API");
+  if (connect (s, (struct sockaddr *) &sa, sizeof sa) < 0)
+    return bento_err_make (err, errno, "connect to slirp4netns's API socket");
+  size_t len = strlen (text);
+  if (write (s, text, len) != (ssize_t) len || shutdown (s, SHUT_WR) < 0)
+    return bento_err_make (err, errno, "write to slirp4netns's API socket");
+  char reply[4096];
+  size_t got = 0;
+  ssize_t n;
+  while (got < sizeof reply - 1 && (n = read (s, reply + got, sizeof reply - 1 - got)) > 0)
+    got += (size_t) n;
+  reply[got] = '\0';
+  json_auto_t *j = json_loads (reply, 0, NULL);
+  json_t *e = json_object_get (json_object_get (j, "error"), "desc");
+  if (j == NULL || e)
+    return bento_err_make (err, 0, "slirp4netns: %s", e ? json_string_value (e) : reply);
+  return 0;
+}
+
+static int
+forward_ports (struct ctr *c, const struct port_list *ports, bento_err *err)
+{
+  _cleanup_close_ int dirfd = open (c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return bento_err_make (err, errno, "open `%s`", c->dir);
+  for (size_t i = 0; i < ports->n; i++)
+    {
+      const struct port_map *m = &ports->v[i];
+      json_auto_t *req = json_pack ("{s:s, s:{s:s, s:s, s:i, s:i}}", "execute", "add_hostfwd", "arguments", "proto",
+                                    m->proto, "host_addr", m->host_ip[0] ? m->host_ip : "0.0.0.0", "host_port",
+                                    (int) m->host_port, "guest_port", (int) m->ctr_port);
+      if (req == NULL || api_call (dirfd, req, err) < 0)
+        return bento_err_wrap (err, "publish %u/%s on host port %u", m->ctr_port, m->proto, m->host_port);
+    }
+  return 0;
+}
+
+/* Rootless, it runs in the container's user namespace (as podman runs it
+ * in its own): there it may make the mount namespace of its sandbox and
+ * join the network namespace.  Its fds: 3 ready, 4 exit, 5 the network
+ * namespace. */
+static int
+spawn_slirp (struct ctr *c, struct net_run *n, int ready_w, int exit_r, int *pidfd, bento_err *err)
+{
+  char tool[4096];
+  if (!tool_find ("slirp4netns", tool, sizeof tool))
+    return bento_err_make (err, 0, "--network slirp4netns: slirp4netns was not found");
+  _cleanup_free_ char *log = NULL;
+  if (asprintf (&log, "%s/slirp4netns.log", c->dir) < 0)
+    return bento_err_make (err, ENOMEM, "slirp4netns");
+  int keep[3] = { ready_w, exit_r, n->netns_fd };
+  char *argv[] = { tool, "--configure", "--mtu=65520", "--enable-sandbox", "--enable-seccomp", "--ready-fd=3",
+                   "--exit-fd=4", "--api-socket=" API_SOCKET, "--netns-type=path", "/proc/self/fd/5", "tap0", NULL };
+  struct tool_spec t = { .argv = argv, .cwd = c->dir, .keep = keep, .n_keep = 3,
+                         .userns = net_other_userns (n->userns_fd) ? n->userns_fd : -1 };
+  return tool_spawn (&t, log, pidfd, err);
+}
+
+int
+slirp_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err)
+{
+  int ready[2], ex[2];
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return bento_err_make (err, errno, "pipe");
+  if (pipe2 (ex, O_CLOEXEC) < 0)
+    {
+      close (ready[0]);
+      close (ready[1]);
+      return bento_err_make (err, errno, "pipe");
+    }
+  _cleanup_free_ char *sock = NULL, *log = NULL;
+  if (asprintf (&sock, "%s/%s", c->dir, API_SOCKET) >= 0)
+    unlink (sock);
+  int pidfd = -1;
+  pid_t child = spawn_slirp (c, n, ready[1], ex[0], &pidfd, err);
+  close (ready[1]);
+  close (ex[0]);
+  if (child < 0)
+    {
+      close (ready[0]);
+      close (ex[1]);
+      return -1;
+    }
+  n->tool = child;
+  n->tool_start = tool_start_time (child);
+  n->tool_pidfd = pidfd;
+  n->exit_fd = ex[1];
+  int r = asprintf (&log, "%s/slirp4netns.log", c->dir) < 0 ? bento_err_make (err, ENOMEM, "slirp4netns")
+                                                            : wait_ready (ready[0], pidfd, log, err);
+  close (ready[0]);
+  if (r < 0 || forward_ports (c, ports, err) < 0)
+    return -1; /* net_detach stops it */
+  return 0;
+}
