@@ -90,7 +90,6 @@ run_pasta (char **argv, const int *keep, size_t n_keep, struct ctr *c, const cha
   unlink (pidfile);
   n->tool = daemon;
   n->tool_start = tool_start_time (daemon);
-  n->tool_pidfd = -1;
   return 0;
 }
 

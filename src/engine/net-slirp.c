@@ -1,10 +1,10 @@
 /* slirp4netns: a tap device (tap0, 10.0.2.100/24) in the container's
  * namespace, user-mode TCP/IP on the host's side; 10.0.2.2 is the host's
- * loopback and 10.0.2.3 a DNS forwarder.  It is our child for the life of
- * the container: it says on --ready-fd when the namespace is configured,
- * and exits when --exit-fd (whose other end we hold) closes.  Published
- * ports go through its API socket (add_hostfwd), as podman's
- * port_handler=slirp4netns does. */
+ * loopback and 10.0.2.3 a DNS forwarder.  It says on --ready-fd when the
+ * namespace is configured and runs until it is stopped (by pid and start
+ * time, as pasta: the monitor that started it execs bento-monitor, which
+ * knows nothing of it).  Published ports go through its API socket
+ * (add_hostfwd), as podman's port_handler=slirp4netns does. */
 #include "engine/net-internal.h"
 #include "shared/cleanup.h"
 
@@ -88,10 +88,9 @@ forward_ports (struct ctr *c, const struct port_list *ports, bento_err *err)
 
 /* Rootless, it runs in the container's user namespace (as podman runs it
  * in its own): there it may make the mount namespace of its sandbox and
- * join the network namespace.  Its fds: 3 ready, 4 exit, 5 the network
- * namespace. */
+ * join the network namespace.  Its fds: 3 ready, 4 the network namespace. */
 static int
-spawn_slirp (struct ctr *c, struct net_run *n, int ready_w, int exit_r, int *pidfd, bento_err *err)
+spawn_slirp (struct ctr *c, struct net_run *n, int ready_w, int *pidfd, bento_err *err)
 {
   char tool[4096];
   if (!tool_find ("slirp4netns", tool, sizeof tool))
@@ -99,10 +98,10 @@ spawn_slirp (struct ctr *c, struct net_run *n, int ready_w, int exit_r, int *pid
   _cleanup_free_ char *log = NULL;
   if (asprintf (&log, "%s/slirp4netns.log", c->dir) < 0)
     return bento_err_make (err, ENOMEM, "slirp4netns");
-  int keep[3] = { ready_w, exit_r, n->netns_fd };
+  int keep[2] = { ready_w, n->netns_fd };
   char *argv[] = { tool, "--configure", "--mtu=65520", "--enable-sandbox", "--enable-seccomp", "--ready-fd=3",
-                   "--exit-fd=4", "--api-socket=" API_SOCKET, "--netns-type=path", "/proc/self/fd/5", "tap0", NULL };
-  struct tool_spec t = { .argv = argv, .cwd = c->dir, .keep = keep, .n_keep = 3,
+                   "--api-socket=" API_SOCKET, "--netns-type=path", "/proc/self/fd/4", "tap0", NULL };
+  struct tool_spec t = { .argv = argv, .cwd = c->dir, .keep = keep, .n_keep = 2,
                          .userns = net_other_userns (n->userns_fd) ? n->userns_fd : -1 };
   return tool_spawn (&t, log, pidfd, err);
 }
@@ -110,35 +109,26 @@ spawn_slirp (struct ctr *c, struct net_run *n, int ready_w, int exit_r, int *pid
 int
 slirp_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err)
 {
-  int ready[2], ex[2];
+  int ready[2];
   if (pipe2 (ready, O_CLOEXEC) < 0)
     return bento_err_make (err, errno, "pipe");
-  if (pipe2 (ex, O_CLOEXEC) < 0)
-    {
-      close (ready[0]);
-      close (ready[1]);
-      return bento_err_make (err, errno, "pipe");
-    }
   _cleanup_free_ char *sock = NULL, *log = NULL;
   if (asprintf (&sock, "%s/%s", c->dir, API_SOCKET) >= 0)
     unlink (sock);
   int pidfd = -1;
-  pid_t child = spawn_slirp (c, n, ready[1], ex[0], &pidfd, err);
+  pid_t child = spawn_slirp (c, n, ready[1], &pidfd, err);
   close (ready[1]);
-  close (ex[0]);
   if (child < 0)
     {
       close (ready[0]);
-      close (ex[1]);
       return -1;
     }
   n->tool = child;
   n->tool_start = tool_start_time (child);
-  n->tool_pidfd = pidfd;
-  n->exit_fd = ex[1];
   int r = asprintf (&log, "%s/slirp4netns.log", c->dir) < 0 ? bento_err_make (err, ENOMEM, "slirp4netns")
                                                             : wait_ready (ready[0], pidfd, log, err);
   close (ready[0]);
+  close (pidfd);
   if (r < 0 || forward_ports (c, ports, err) < 0)
     return -1; /* net_detach stops it */
   return 0;

@@ -15,13 +15,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum net_kind
@@ -138,8 +134,6 @@ void
 net_run_init (struct net_run *n)
 {
   memset (n, 0, sizeof *n);
-  n->tool_pidfd = -1;
-  n->exit_fd = -1;
   n->userns_fd = -1;
   n->netns_fd = -1;
 }
@@ -219,21 +213,6 @@ net_attach (struct engine *e, struct ctr *c, pid_t pid, int ns_sock, struct net_
   return r;
 }
 
-/* slirp4netns is our child: closing its exit fd ends it. */
-static void
-stop_child_tool (struct net_run *n)
-{
-  if (n->exit_fd >= 0)
-    close (n->exit_fd);
-  n->exit_fd = -1;
-  struct pollfd p = { .fd = n->tool_pidfd, .events = POLLIN };
-  if (poll (&p, 1, 2000) == 0)
-    syscall (SYS_pidfd_send_signal, n->tool_pidfd, SIGKILL, NULL, 0);
-  waitpid (n->tool, NULL, 0);
-  close (n->tool_pidfd);
-  n->tool_pidfd = -1;
-}
-
 static void
 remove_tool_files (struct ctr *c)
 {
@@ -246,20 +225,23 @@ remove_tool_files (struct ctr *c)
     }
 }
 
+static const char *
+tool_comm (enum net_kind kind)
+{
+  return kind == NET_SLIRP ? "slirp4netns" : "pas"; /* pasta, or passt.avx2 */
+}
+
 void
 net_detach (struct engine *e, struct ctr *c, struct net_run *n)
 {
   if (!n->attached)
     return;
-  if (n->tool > 0 && n->tool_pidfd >= 0)
-    stop_child_tool (n);
-  else if (n->tool > 0)
-    tool_stop (n->tool, n->tool_start, "pas"); /* pasta, or passt.avx2 */
+  /* stopped here too: the record may not have it yet */
+  tool_stop (n->tool, n->tool_start, tool_comm (n->kind));
   n->tool = 0;
   closep (&n->userns_fd);
   closep (&n->netns_fd);
-  remove_tool_files (c);
-  record_detached (c);
+  net_cleanup_record (e, c);
   n->attached = false;
 }
 
@@ -270,9 +252,8 @@ net_cleanup_record (struct engine *e, struct ctr *c)
   unsigned long long start = (unsigned long long) ctr_int (c, "netToolStart");
   if (tool <= 0 && json_object_get (c->rec, "ports") == NULL)
     return;
-  enum net_kind kind = net_kind_of (ctr_str (c, "network"));
   if (tool > 0)
-    tool_stop (tool, start, kind == NET_SLIRP ? "slirp4netns" : "pas");
+    tool_stop (tool, start, tool_comm (net_kind_of (ctr_str (c, "network"))));
   remove_tool_files (c);
   record_detached (c);
 }

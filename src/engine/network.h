@@ -11,13 +11,14 @@
  *                host's loopback, 10.0.2.3 its DNS forwarder)
  *   NAME         root: a bridge network (bridge.h), bento0 by default
  *
- * The default is bento0 as root, and pasta, else slirp4netns, else private
- * (with a warning) rootless.  The tool runs for the life of the container
- * beside it: started by whoever runs the runtime (the monitor, or bento run
- * in the foreground) once the init's namespaces exist and before it
- * starts, stopped when the container exits.  When that process dies
- * (SIGKILL), the next bento command that finds the container gone cleans
- * up from the record (net_cleanup_record). */
+ * The default is private as root, and pasta, else slirp4netns, else
+ * private (with a warning) rootless.  The tool runs for the life of the
+ * container beside it: started by whoever runs the runtime (the monitor,
+ * or bento run in the foreground) once the init's namespaces exist and
+ * before it starts; stopped from what the record says when the container
+ * exits (bento monitor-exit, or bento run), or, when that process died
+ * (SIGKILL), by the next bento command that finds the container gone
+ * (net_cleanup_record). */
 #ifndef BENTO_ENGINE_NETWORK_H
 #define BENTO_ENGINE_NETWORK_H
 
@@ -61,8 +62,6 @@ struct net_run
   enum net_kind kind;
   pid_t tool;        /* pasta or slirp4netns, 0 if none */
   unsigned long long tool_start; /* its start time (/proc/PID/stat) */
-  int tool_pidfd;
-  int exit_fd;       /* slirp4netns's --exit-fd: closing it stops it */
   int *port_fds;     /* bridge: the host ports held while it runs */
   size_t n_port_fds;
   int userns_fd, netns_fd; /* the init's namespaces (net-ns.c) */
@@ -78,10 +77,11 @@ int net_send_namespaces (int sock, bento_err *err);
 /* Connect the network namespace of the created (not yet started) init PID,
  * whose namespaces come on NS_SOCK; records the ports actually published. */
 int net_attach (struct engine *e, struct ctr *c, pid_t pid, int ns_sock, struct net_run *n, bento_err *err);
-/* Undo net_attach, from what N holds and the record says. */
+/* Undo net_attach, from what N holds and the record says (the container is
+ * gone). */
 void net_detach (struct engine *e, struct ctr *c, struct net_run *n);
-/* The process that attached the network is gone: undo what the record
- * says is left (a tool still running, a bridge lease). */
+/* The container is gone: undo what the record says is left of its network
+ * (a tool still running, a bridge lease).  Idempotent. */
 void net_cleanup_record (struct engine *e, struct ctr *c);
 
 #endif

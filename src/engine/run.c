@@ -456,6 +456,7 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
 void
 engine_after_exit (struct engine *e, struct ctr *c, int code)
 {
+  net_cleanup_record (e, c);
   engine_mark_exited (e, c, code);
   _cleanup_free_ char *root = runtime_root (e);
   if (root)
