@@ -7,7 +7,11 @@
 int cmd_container (struct bento_global *g, int argc, char **argv);
 int cmd_create (struct bento_global *g, int argc, char **argv);
 int cmd_delete (struct bento_global *g, int argc, char **argv);
+int cmd_events (struct bento_global *g, int argc, char **argv);
 int cmd_exec (struct bento_global *g, int argc, char **argv);
+int cmd_pause (struct bento_global *g, int argc, char **argv);
+int cmd_resume (struct bento_global *g, int argc, char **argv);
+int cmd_update (struct bento_global *g, int argc, char **argv);
 int cmd_kill (struct bento_global *g, int argc, char **argv);
 int cmd_list (struct bento_global *g, int argc, char **argv);
 int cmd_logs (struct bento_global *g, int argc, char **argv);

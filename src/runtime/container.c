@@ -32,7 +32,7 @@ container_init (struct container *c)
 {
   memset (c, 0, sizeof *c);
   c->rootfd = c->dirfd = c->sync_fd = c->child_sync_fd = c->console_fd = c->fifo_fd = c->pidfd = -1;
-  c->tty_sock = c->tty_master = -1;
+  c->tty_sock = c->tty_master = c->cgroup_fd = -1;
   for (int t = 0; t < BENTO_NS__COUNT; t++)
     c->ns_fds[t] = -1;
 }
@@ -44,7 +44,7 @@ container_free (struct container *c)
   seccomp_filter_free (c->seccomp);
   free (c->rootfs);
   int *fds[] = { &c->rootfd, &c->dirfd,    &c->sync_fd,  &c->child_sync_fd, &c->console_fd,
-                 &c->fifo_fd, &c->pidfd, &c->tty_sock, &c->tty_master };
+                 &c->fifo_fd, &c->pidfd, &c->tty_sock, &c->tty_master, &c->cgroup_fd };
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     closep (fds[i]);
   for (int t = 0; t < BENTO_NS__COUNT; t++)
@@ -68,7 +68,7 @@ check_supported (struct container *c, bento_err *err)
     return -1;
   if (l && l->seccomp && seccomp_filter_build (l->seccomp, &c->seccomp, err) < 0)
     return -1;
-  return l ? cgroup_check_supported (l->resources, err) : 0;
+  return 0;
 }
 
 int
@@ -95,7 +95,9 @@ container_load (struct container *c, bento_err *err)
   c->new_userns = l && l->namespaces[BENTO_NS_USER].present && l->namespaces[BENTO_NS_USER].path == NULL;
   if (geteuid () != 0 && !(l && l->namespaces[BENTO_NS_USER].present))
     return bento_err_make (err, 0, "linux.namespaces: a rootless container needs a user namespace (see `bento spec --rootless`)");
-  return 0;
+  /* Limits are checked against this host's cgroups (and, rootless, the
+   * subtree delegated to the user) before anything exists. */
+  return cgroup_check_supported (c, err);
 }
 
 /* ---- create ------------------------------------------------------------- */
@@ -269,7 +271,7 @@ container_create (struct container *c, bento_err *err)
   /* From here on the state dir exists: a `delete --force` can clean up
    * whatever a killed create leaves. */
   if (state_fill (c, err) < 0 || state_write (c->dirfd, &c->state, err) < 0 || save_config (c, err) < 0
-      || prepare_fds (c, err) < 0 || process_spawn (c, err) < 0 || create_after_spawn (c, err) < 0)
+      || cgroup_create (c, err) < 0 || prepare_fds (c, err) < 0 || process_spawn (c, err) < 0 || create_after_spawn (c, err) < 0)
     {
       create_cleanup (c);
       return -1;
@@ -338,7 +340,6 @@ load_config_copy (int dirfd, struct bento_spec **out, bento_err *err)
   return spec_load (path, out, err);
 }
 
-#define _cleanup_state_ _cleanup_ (state_clear)
 
 int
 container_start (int rootfd, const char *id, bento_err *err)

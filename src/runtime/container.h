@@ -50,6 +50,7 @@ struct container
   int console_fd;              /* the init's end: --console-socket, or ours below */
   int tty_sock;                /* run -t without a console socket: the pty master comes here */
   int tty_master;              /* ... and is proxied to the caller's terminal */
+  int cgroup_fd;               /* pure v2: the cgroup to clone the init into, -1 if none */
   int fifo_fd;                 /* O_PATH of exec.fifo for the init, -1 if none */
   int ns_fds[BENTO_NS__COUNT]; /* namespaces to join, -1 if none */
   pid_t pid;                   /* the init, in our pid namespace */
@@ -73,5 +74,12 @@ int container_wait (struct container *c, int *status, bento_err *err);
 int container_start (int rootfd, const char *id, bento_err *err);
 int container_kill (int rootfd, const char *id, int sig, bool all, bento_err *err);
 int container_delete (int rootfd, const char *id, bool force, bento_err *err);
+
+/* control.c: open and lock ROOT/ID and read its state. */
+int container_open_state (int rootfd, const char *id, int *dirfd, struct container_state *st, bento_err *err);
+/* pause (freeze) a running container, or resume (thaw) a paused one. */
+int container_pause (int rootfd, const char *id, bool pause, bento_err *err);
+/* new limits for a created, running or paused container. */
+int container_update (int rootfd, const char *id, const struct bento_resources *r, bento_err *err);
 
 #endif

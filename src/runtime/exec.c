@@ -25,7 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define _cleanup_state_ _cleanup_ (state_clear)
 
 /* Everything the exec'd side needs, set up by the parent before the fork. */
 struct exec_ctx

@@ -79,13 +79,16 @@ joins_any (const struct container *c)
   return false;
 }
 
+/* CGROUP_FD >= 0: born in that cgroup (v2), so not one instruction of the
+ * init runs outside its limits. */
 static pid_t
-clone3_pidfd (uint64_t flags, int *pidfd)
+clone3_pidfd (uint64_t flags, int cgroup_fd, int *pidfd)
 {
   struct clone_args args = {
-    .flags = flags | CLONE_PIDFD,
+    .flags = flags | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
     .pidfd = (uint64_t) (uintptr_t) pidfd,
     .exit_signal = SIGCHLD,
+    .cgroup = cgroup_fd >= 0 ? (uint64_t) cgroup_fd : 0,
   };
   return (pid_t) syscall (SYS_clone3, &args, sizeof args);
 }
@@ -106,7 +109,7 @@ process_spawn (struct container *c, bento_err *err)
    * for it once stage 1 exits (the exit status of `run`). */
   if (staged && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     return bento_err_make (err, errno, "prctl PR_SET_CHILD_SUBREAPER");
-  pid_t pid = clone3_pidfd (staged ? 0 : (uint64_t) flags, &pidfd);
+  pid_t pid = clone3_pidfd (staged ? 0 : (uint64_t) flags, c->cgroup_fd, &pidfd);
   if (pid < 0)
     return bento_err_make (err, errno, "clone3 the container init");
   if (pid == 0)

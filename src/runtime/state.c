@@ -1,4 +1,5 @@
 #include "runtime/state.h"
+#include "runtime/cgroup.h"
 #include "shared/cleanup.h"
 
 #include <ctype.h>
@@ -285,7 +286,7 @@ state_status (int dirfd, const struct container_state *st)
     return STATUS_CREATING;
   if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATUS_CREATED;
-  return STATUS_RUNNING;
+  return cgroup_is_frozen (st) ? STATUS_PAUSED : STATUS_RUNNING;
 }
 
 const char *

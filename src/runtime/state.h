@@ -60,6 +60,7 @@ int state_remove_dir (int rootfd, const char *id, bento_err *err);
 int state_write (int dirfd, const struct container_state *st, bento_err *err);
 int state_read (int dirfd, struct container_state *st, bento_err *err);
 void state_clear (struct container_state *st);
+#define _cleanup_state_ __attribute__ ((cleanup (state_clear)))
 
 /* The status from the live process: creating/created/running/stopped. */
 enum container_status state_status (int dirfd, const struct container_state *st);

@@ -62,8 +62,8 @@ blkio_free (struct bento_blkio *b)
   free (b);
 }
 
-static void
-resources_free (struct bento_resources *r)
+void
+spec_resources_free (struct bento_resources *r)
 {
   if (r == NULL)
     return;
@@ -122,7 +122,7 @@ linux_free (struct bento_linux *l)
     free (l->devices[i].path);
   free (l->devices);
   free (l->cgroups_path);
-  resources_free (l->resources);
+  spec_resources_free (l->resources);
   spec_seccomp_free (l->seccomp);
   kv_free (l->sysctl, l->n_sysctl);
   strv_free (l->masked_paths);

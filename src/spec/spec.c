@@ -549,6 +549,29 @@ spec_parse_process (const char *text, size_t len, struct bento_process **out, be
   return 0;
 }
 
+int spec_parse_resources (json_t *lx, struct bento_linux *l, bento_err *err);
+
+int
+spec_parse_resources_json (const char *text, size_t len, struct bento_resources **out, bento_err *err)
+{
+  json_error_t jerr;
+  *out = NULL;
+  _cleanup_json_ *res = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (res == NULL)
+    return bento_err_make (err, 0, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+  if (!json_is_object (res))
+    return bento_err_make (err, 0, "expected a JSON object, got %s", jtype_name (res));
+  _cleanup_json_ *lx = json_pack ("{s:O}", "resources", res);
+  struct bento_linux tmp = { 0 };
+  if (lx == NULL || spec_parse_resources (lx, &tmp, err) < 0)
+    {
+      spec_resources_free (tmp.resources);
+      return lx ? -1 : bento_err_make (err, ENOMEM, "parse resources");
+    }
+  *out = tmp.resources;
+  return 0;
+}
+
 /* Configs are small; 16 MiB is far past any real one and stops a hostile
  * bundle from making us read a huge file into memory. */
 #define SPEC_MAX_SIZE (16 << 20)

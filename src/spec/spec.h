@@ -373,6 +373,10 @@ void spec_seccomp_free (struct bento_seccomp *s);
 /* A process object alone (`exec --process FILE`), errors naming process.*. */
 int spec_parse_process (const char *json_text, size_t len, struct bento_process **out, bento_err *err);
 void spec_process_free (struct bento_process *p);
+/* A LinuxResources object alone (`bento update --resources`); errors name
+ * linux.resources.* paths. */
+int spec_parse_resources_json (const char *json_text, size_t len, struct bento_resources **out, bento_err *err);
+void spec_resources_free (struct bento_resources *r);
 
 /* The default config of `bento spec` (runc's, with --rootless adjustments);
  * returned as JSON text, owned by the caller. */
