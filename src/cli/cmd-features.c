@@ -14,8 +14,8 @@
 
 /* What the runtime applies today; flip these with the code that does it. */
 #define FEATURE_SECCOMP true
-#define FEATURE_CGROUP_V1 false
-#define FEATURE_CGROUP_V2 false
+#define FEATURE_CGROUP_V1 true
+#define FEATURE_CGROUP_V2 true
 
 static json_t *
 names (const char *const *v)

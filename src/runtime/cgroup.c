@@ -180,6 +180,16 @@ check_controllers (const struct cg_host *host, const struct bento_resources *r, 
       return bento_err_make (err, 0, "linux.resources: this host has no `%s` cgroup controller", need[i]);
   if (r->n_unified && host->unified < 0)
     return bento_err_make (err, 0, "linux.resources.unified: needs cgroup v2 (this host has no cgroup2 mount)");
+  for (size_t i = 0; i < r->n_unified; i++)
+    {
+      /* "memory.high": its controller must be on the v2 hierarchy */
+      char ctrl[64];
+      snprintf (ctrl, sizeof ctrl, "%s", r->unified[i].key);
+      ctrl[strcspn (ctrl, ".")] = '\0';
+      if (strcmp (ctrl, "cgroup") != 0 && !cg_hier_has (&host->h[host->unified], ctrl))
+        return bento_err_make (err, 0, "linux.resources.unified: `%s`: the %s controller is not on this host's cgroup v2 hierarchy%s",
+                               r->unified[i].key, ctrl, cg_host_layout (host) == CGROUP_HYBRID ? " (hybrid: it is a v1 one)" : "");
+    }
   return 0;
 }
 
@@ -216,11 +226,13 @@ cgroup_check_supported (struct container *c, bento_err *err)
       _cleanup_free_ char *root = NULL;
       if (delegated_root (&host, &root, err) < 0)
         return -1;
+      const char *need[16] = { "unified" };
+      cg_res_controllers (r, need, 16);
       if (root == NULL)
         return bento_err_make (err, 0,
-                               "linux.resources: rootless limits need a cgroup v2 subtree delegated to uid %d "
+                               "linux.resources.%s: rootless limits need a cgroup v2 subtree delegated to uid %d "
                                "(this host's cgroups are %s, none is writable by it)",
-                               (int) geteuid (), cgroup_layout_name (cg_host_layout (&host)));
+                               need[0], (int) geteuid (), cgroup_layout_name (cg_host_layout (&host)));
     }
   return check_controllers (&host, r, err) < 0 || check_conversion (&host, r, err) < 0 ? -1 : 0;
 }
@@ -346,7 +358,8 @@ apply_writes (const struct cg_host *host, const char *path, struct cg_writes *w,
           i++;
           continue;
         }
-      return bento_err_make (err, e.errnum, "linux.resources: %s", e.msg);
+      bento_err_set_raw (err, e.errnum, e.msg);
+      return bento_err_wrap (err, "linux.resources");
     }
   return 0;
 }

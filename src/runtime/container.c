@@ -441,6 +441,9 @@ container_delete (int rootfd, const char *id, bool force, bento_err *err)
   enum container_status s = state_status (dirfd, &st);
   if (!force && (s == STATUS_RUNNING || s == STATUS_PAUSED || s == STATUS_CREATING))
     return bento_err_make (err, 0, "cannot delete container `%s` that is not stopped: %s", id, state_status_name (s));
+  /* A frozen process cannot die: kill everything, then thaw. */
+  if (s == STATUS_PAUSED && (cgroup_kill_all (&st, SIGKILL, err) < 0 || cgroup_freeze (&st, false, err) < 0))
+    return -1;
   /* A created container (never started) is deleted as runc does: its init
    * is killed first; so is anything else with --force. */
   if (s != STATUS_STOPPED && kill_and_wait (&st, err) < 0)

@@ -58,6 +58,8 @@ requires() {
 		rootless) [ "$(id -u)" -ne 0 ] || skip "needs an unprivileged user" ;;
 		cgroup_v2) [ -f /sys/fs/cgroup/cgroup.controllers ] || skip "needs a cgroup v2 host" ;;
 		cgroup_v1) [ -d /sys/fs/cgroup/memory ] || skip "needs cgroup v1 controllers" ;;
+		cgroups) is_root || delegated_cgroup || skip "needs root or a delegated cgroup v2 subtree" ;;
+		no_cgroups) ! is_root && ! delegated_cgroup || skip "needs a rootless user without cgroup delegation" ;;
 		cmd:*) command -v "${r#cmd:}" >/dev/null || skip "needs ${r#cmd:}" ;;
 		*) fail "requires: unknown requirement $r" ;;
 		esac
@@ -137,6 +139,29 @@ set_args() {
 }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# ---- cgroups ----------------------------------------------------------------
+
+# Pure cgroup v2, and our own cgroup is ours (systemd's Delegate=yes).
+delegated_cgroup() {
+	[ -f /sys/fs/cgroup/cgroup.controllers ] && [ ! -d /sys/fs/cgroup/memory ] || return 1
+	local own
+	own=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+	[ -O "$own" ]
+}
+
+cgroup_v2_host() { [ -f /sys/fs/cgroup/cgroup.controllers ] && [ ! -d /sys/fs/cgroup/memory ]; }
+
+# The file of container ID's cgroup for CONTROLLER: cg_file ID CONTROLLER FILE
+cg_file() {
+	local path
+	path=$(jq -r .cgroupPath "$STATE/$1/state.json")
+	if cgroup_v2_host; then
+		echo "/sys/fs/cgroup$path/$3"
+	else
+		echo "/sys/fs/cgroup/$2$path/$3"
+	fi
+}
 
 # Wait until a container reaches STATUS (up to ~5 s).
 wait_status() { # ID STATUS
