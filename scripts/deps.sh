@@ -13,7 +13,7 @@ build_pkgs=(
 	busybox-static
 )
 run_pkgs=(uidmap util-linux procps)
-test_pkgs=(bats jq libclang-rt-14-dev clang iproute2
+test_pkgs=(bats jq libclang-rt-14-dev clang iproute2 runc crun podman containerd passt slirp4netns
 	docker-registry skopeo umoci apache2-utils openssl python3 zstd)
 
 case $what in

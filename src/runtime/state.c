@@ -1,5 +1,6 @@
 #include "runtime/state.h"
 #include "runtime/cgroup.h"
+#include "runtime/userns.h"
 #include "shared/cleanup.h"
 
 #include <ctype.h>
@@ -23,7 +24,9 @@ state_root_default (char **out, bento_err *err)
 {
   const char *xdg = getenv ("XDG_RUNTIME_DIR");
   int r;
-  if (geteuid () == 0)
+  /* root in a user namespace (podman's rootless one) is an unprivileged
+   * user on the host: its runtime dir, as runc does. */
+  if (geteuid () == 0 && !(xdg && xdg[0] == '/' && userns_in_child_ns ()))
     r = asprintf (out, "/run/bento");
   else if (xdg && xdg[0] == '/')
     r = asprintf (out, "%s/bento", xdg);

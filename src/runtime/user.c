@@ -123,11 +123,15 @@ rlimits_apply (const struct bento_process *p, bento_err *err)
       struct rlimit cur, want = { .rlim_cur = r->soft, .rlim_max = r->hard };
       /* Setting a limit to the value in force still needs CAP_SYS_RESOURCE
        * for the hard limit on some hosts: skip what is already true. */
-      if (getrlimit (r->resource, &cur) == 0 && cur.rlim_cur == want.rlim_cur && cur.rlim_max == want.rlim_max)
+      if (getrlimit (r->resource, &cur) < 0)
+        return bento_err_make (err, errno, "process.rlimits: get %s", spec_rlimit_name (r->resource));
+      if (cur.rlim_cur == want.rlim_cur && cur.rlim_max == want.rlim_max)
         continue;
       if (setrlimit (r->resource, &want) < 0)
-        return bento_err_make (err, errno, "process.rlimits: set %s to %llu/%llu", spec_rlimit_name (r->resource),
-                               (unsigned long long) r->soft, (unsigned long long) r->hard);
+        return bento_err_make (err, errno, "process.rlimits: set %s to %llu/%llu (in force: %llu/%llu)",
+                               spec_rlimit_name (r->resource), (unsigned long long) r->soft,
+                               (unsigned long long) r->hard, (unsigned long long) cur.rlim_cur,
+                               (unsigned long long) cur.rlim_max);
     }
   return 0;
 }
