@@ -4,7 +4,7 @@
 # in a podman store of this file's own.  Rootless is the main case; as root
 # on this machine podman's default rlimits (nofile 1048576) cannot be
 # applied without CAP_SYS_RESOURCE (not in the bounding set here), so the
-# root tests pass lower --ulimit values, as the issue allows.
+# root tests pass lower --ulimit values (nofile, nproc), as the issue allows.
 
 load helpers
 
@@ -26,7 +26,7 @@ teardown_file() {
 pm() {
 	local ulimits=()
 	if is_root && { [ "${1:-}" = run ] || [ "${1:-}" = create ]; }; then
-		ulimits=(--ulimit nofile=4096:4096)
+		ulimits=(--ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
 	fi
 	local verb=$1
 	shift
@@ -74,7 +74,7 @@ podman_() {
 	# python's pty.spawn: podman's stdin and stdout are the pty's other end
 	local args=(timeout 60 podman --root "$PM_DIR/root" --runroot "$PM_DIR/runroot" --tmpdir "$PM_DIR/tmp"
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime "$BENTO_BIN" run -it --rm)
-	is_root && args+=(--ulimit nofile=4096:4096)
+	is_root && args+=(--ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
 	args+=(localhost/bento-busybox sh -c 'tty; stty size; exit 3')
 	run python3 -c 'import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))' "${args[@]}" </dev/null
 	echo "$output"
