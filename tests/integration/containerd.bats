@@ -51,6 +51,8 @@ teardown_file() {
 	# snapshot mounts left by a failed test
 	grep -o " $CD[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$CD" || true
+	# the shim's cgroups are /NAMESPACE/ID: the namespace's parent stays (as with runc)
+	rmdir /sys/fs/cgroup/*/"$CD_NS" /sys/fs/cgroup/unified/"$CD_NS" 2>/dev/null || true
 }
 
 c() {
