@@ -267,3 +267,35 @@ teardown() {
 	be volume ls -q
 	[ -z "$output" ]
 }
+
+@test "resource flags: --memory, --memory-swap, --cpus, --cpu-shares, --pids-limit in the container's cgroup" {
+	requires cgroups
+	be run -d --name lim --memory 64m --memory-swap 128m --cpus 0.5 --cpu-shares 512 --pids-limit 20 busybox sleep 60
+	[ "$status" -eq 0 ]
+	local id=$output
+	if cgroup_v2_host; then
+		[ "$(cat "$(cg_file "$id" memory memory.max)")" = 67108864 ]
+		[ "$(cat "$(cg_file "$id" memory memory.swap.max)")" = 67108864 ]
+		[ "$(cat "$(cg_file "$id" cpu cpu.max)")" = "50000 100000" ]
+	else
+		[ "$(cat "$(cg_file "$id" memory memory.limit_in_bytes)")" = 67108864 ]
+		[ "$(cat "$(cg_file "$id" memory memory.memsw.limit_in_bytes)")" = 134217728 ]
+		[ "$(cat "$(cg_file "$id" cpu cpu.cfs_quota_us)")" = 50000 ]
+		[ "$(cat "$(cg_file "$id" cpu cpu.shares)")" = 512 ]
+	fi
+	[ "$(cat "$(cg_file "$id" pids pids.max)")" = 20 ]
+	local dir
+	dir=$(dirname "$(cg_file "$id" pids pids.max)")
+	be rm -f lim
+	[ "$status" -eq 0 ]
+	[ ! -e "$dir" ]
+}
+
+@test "resource flags rootless without cgroup delegation: refused naming the delegation, nothing left" {
+	requires no_cgroups
+	be run --rm --memory 64m busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"delegated"* ]]
+	be ps -a -q
+	[ -z "$output" ]
+}
