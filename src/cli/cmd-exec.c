@@ -275,16 +275,23 @@ build_process (int rootfd, const char *id, int argc, char **argv, const struct e
   return apply_user (p, o, err) < 0 || apply_caps (p, o, err) < 0 ? -1 : 0;
 }
 
-/* What this runtime cannot do yet is refused, never ignored. */
+/* --apparmor and --process-label override the process's (applied in the
+ * new process when the host has the module, else ignored with a debug line). */
 static int
-check_unsupported (const struct exec_cli *o, const struct bento_process *p, bento_err *err)
+apply_lsm (const struct exec_cli *o, struct bento_process *p, bento_err *err)
 {
-  if (o->apparmor || (p->apparmor_profile && p->apparmor_profile[0]))
-    return bento_err_make (err, 0, "--apparmor: not supported yet");
-  if (o->label || (p->selinux_label && p->selinux_label[0]))
-    return bento_err_make (err, 0, "--process-label: not supported yet");
-  if (o->n_cgroups)
-    return bento_err_make (err, 0, "--cgroup: not supported yet");
+  if (o->apparmor)
+    {
+      free (p->apparmor_profile);
+      if ((p->apparmor_profile = strdup (o->apparmor)) == NULL)
+        return bento_err_make (err, ENOMEM, "--apparmor");
+    }
+  if (o->label)
+    {
+      free (p->selinux_label);
+      if ((p->selinux_label = strdup (o->label)) == NULL)
+        return bento_err_make (err, ENOMEM, "--process-label");
+    }
   return 0;
 }
 
@@ -321,12 +328,13 @@ cmd_exec (struct bento_global *g, int argc, char **argv)
     return 1;
   if (state_root_open (root, false, &rootfd, &err) < 0
       || build_process (rootfd, id, argc - optind - 1, argv + optind + 1, &o, &p, &err) < 0
-      || check_unsupported (&o, p, &err) < 0)
+      || apply_lsm (&o, p, &err) < 0)
     status = cli_fail (&err, 1);
   else
     {
       struct exec_request r = { .id = id, .process = p, .console_socket = o.console_socket, .pid_file = o.pid_file,
-                                .detach = o.detach, .ignore_paused = o.ignore_paused, .preserve_fds = o.preserve_fds };
+                                .detach = o.detach, .ignore_paused = o.ignore_paused, .preserve_fds = o.preserve_fds,
+                                .cgroups = o.cgroups, .n_cgroups = o.n_cgroups };
       if (container_exec (rootfd, &r, &status, &err) < 0)
         status = cli_fail (&err, 1);
     }

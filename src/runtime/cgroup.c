@@ -463,19 +463,55 @@ cgroup_create (struct container *c, bento_err *err)
 
 /* ---- enter ------------------------------------------------------------- */
 
+/* The sub-cgroup of SUBS that applies to H, or NULL. */
+static const char *
+sub_for (const struct cg_hier *h, const char *const *subs, size_t n)
+{
+  const char *all = NULL;
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *colon = strchr (subs[i], ':');
+      if (colon == NULL)
+        {
+          all = subs[i];
+          continue;
+        }
+      char ctrls[256];
+      snprintf (ctrls, sizeof ctrls, "%.*s", (int) (colon - subs[i]), subs[i]);
+      char *save = NULL;
+      if (h->v2 && ctrls[0] == '\0')
+        return colon + 1;
+      for (char *t = strtok_r (ctrls, ",", &save); t; t = strtok_r (NULL, ",", &save))
+        if (cg_hier_has (h, t))
+          return colon + 1;
+    }
+  return all;
+}
+
 static int
-enter (const struct container_state *st, pid_t pid, bool skip_v2, bento_err *err)
+enter (const struct container_state *st, pid_t pid, bool skip_v2, const char *const *subs, size_t n_subs,
+       bento_err *err)
 {
   if (st->cgroup_path == NULL)
-    return 0;
+    return n_subs ? bento_err_make (err, 0, "--cgroup: container `%s` has no cgroup", st->id) : 0;
   struct cg_host host;
   if (cg_host_scan (&host, err) < 0)
     return -1;
   char num[24];
   snprintf (num, sizeof num, "%d", (int) pid);
   for (size_t i = 0; i < host.n; i++)
-    if (!(skip_v2 && host.h[i].v2) && cg_write (&host.h[i], st->cgroup_path, "cgroup.procs", num, err) < 0)
-      return bento_err_wrap (err, "join cgroup `%s`", st->cgroup_path);
+    {
+      if (skip_v2 && host.h[i].v2)
+        continue;
+      const char *sub = sub_for (&host.h[i], subs, n_subs);
+      while (sub && *sub == '/')
+        sub++;
+      _cleanup_free_ char *path = NULL;
+      if (sub && (!path_ok (sub) || asprintf (&path, "%s/%s", st->cgroup_path, sub) < 0))
+        return bento_err_make (err, 0, "--cgroup `%s`: not a sub-cgroup of the container's", sub);
+      if (cg_write (&host.h[i], path ? path : st->cgroup_path, "cgroup.procs", num, err) < 0)
+        return bento_err_wrap (err, "join cgroup `%s`", path ? path : st->cgroup_path);
+    }
   return 0;
 }
 
@@ -483,13 +519,19 @@ int
 cgroup_enter_init (struct container *c, bento_err *err)
 {
   /* cloned into it already on pure v2 */
-  return enter (&c->state, c->pid, c->cgroup_fd >= 0, err);
+  return enter (&c->state, c->pid, c->cgroup_fd >= 0, NULL, 0, err);
 }
 
 int
 cgroup_join (const struct container_state *st, pid_t pid, bento_err *err)
 {
-  return enter (st, pid, false, err);
+  return enter (st, pid, false, NULL, 0, err);
+}
+
+int
+cgroup_join_sub (const struct container_state *st, pid_t pid, const char *const *subs, size_t n, bento_err *err)
+{
+  return enter (st, pid, false, subs, n, err);
 }
 
 /* ---- pids, kill, freeze -------------------------------------------------- */

@@ -42,6 +42,10 @@ int cgroup_create (struct container *c, bento_err *err);
 int cgroup_enter_init (struct container *c, bento_err *err);
 /* exec: put PID in the container's cgroup before it runs user code. */
 int cgroup_join (const struct container_state *st, pid_t pid, bento_err *err);
+/* exec --cgroup: the same, into existing sub-cgroups; SUBS are runc's
+ * "SUBPATH" (every hierarchy) or "CTRL[,CTRL]:SUBPATH" (those only). */
+int cgroup_join_sub (const struct container_state *st, pid_t pid, const char *const *subs, size_t n,
+                     bento_err *err);
 /* delete: kill what is left in the cgroup and remove it. */
 int cgroup_destroy_state (const struct container_state *st, bento_err *err);
 /* kill --all: signal every process of the container. */

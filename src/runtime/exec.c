@@ -276,7 +276,7 @@ exec_spawn (struct exec_ctx *x, int *pidfd, bento_err *err)
   if (*pidfd < 0)
     return bento_err_make (err, errno, "pidfd_open the exec'd process");
   /* Into the container's cgroup before it runs anything of the user's. */
-  if (cgroup_join (&x->st, pid, err) < 0 || sync_send (x->sync_fd, SYNC_START, 0, NULL, err) < 0)
+  if (cgroup_join_sub (&x->st, pid, x->r->cgroups, x->r->n_cgroups, err) < 0 || sync_send (x->sync_fd, SYNC_START, 0, NULL, err) < 0)
     return -1;
   return 0;
 }

@@ -19,6 +19,8 @@ struct exec_request
   bool detach;
   bool ignore_paused;
   int preserve_fds;
+  const char *const *cgroups; /* --cgroup: [CONTROLLERS:]SUBPATH, an existing sub-cgroup */
+  size_t n_cgroups;
 };
 
 /* The container's own process spec (from the config saved at create), the

@@ -265,3 +265,31 @@ cgroup_gone() { # PATH
 	[[ "$output" == *"linux.resources"*"delegated"* ]]
 	[ ! -e "$STATE/$ID" ]
 }
+
+@test "exec --cgroup: into an existing sub-cgroup, for all or some controllers; .. refused" {
+	requires root
+	set_args sleep 60
+	bentos run -d -b "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	local path d
+	path=$(jq -r .cgroupPath "$STATE/$ID/state.json")
+	for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do
+		[ -d "${d%/}$path" ] && mkdir "${d%/}$path/sub"
+		[ -f "${d%/}$path/cpuset.cpus" ] && cat "${d%/}$path/cpuset.cpus" >"${d%/}$path/sub/cpuset.cpus" && cat "${d%/}$path/cpuset.mems" >"${d%/}$path/sub/cpuset.mems"
+	done
+	bentos exec --cgroup sub "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"pids:/sub"* ]] || [[ "$output" == "0::/sub" ]]
+	if ! cgroup_v2_host; then
+		bentos exec --cgroup pids:sub "$ID" cat /proc/self/cgroup
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"pids:/sub"* ]]
+		[[ "$output" != *"memory:/sub"* ]]
+	fi
+	bentos exec --cgroup ../escape "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not a sub-cgroup"* ]]
+	bentos delete --force "$ID"
+	[ "$status" -eq 0 ]
+	cgroup_gone "$path"
+}

@@ -164,3 +164,12 @@ start_sleeper() {
 	[ "$output" = "bento: process.terminal: a detached container needs --console-socket" ]
 	[ ! -e "$STATE/$ID" ]
 }
+
+@test "exec --apparmor and --process-label: ignored with a debug line where the host has no such module" {
+	[ ! -d /sys/kernel/security/apparmor ] || skip "the host has AppArmor"
+	[ ! -d /sys/fs/selinux ] || skip "the host has SELinux"
+	start_sleeper
+	bentos --debug exec --apparmor bento-test --process-label system_u:system_r:container_t:s0 "$ID" sh -c 'echo ran'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *ran* ]]
+}
