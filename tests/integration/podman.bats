@@ -9,10 +9,14 @@
 load helpers
 
 setup_file() {
-	command -v podman >/dev/null || skip "needs podman"
+	command -v podman >/dev/null || return 0
 	export PM_DIR=$BATS_FILE_TMPDIR/podman
 	mkdir -p "$PM_DIR/tmp"
 	tar -C "$BENTO_ROOTFS" -c . | pm import - localhost/bento-busybox >/dev/null
+}
+
+setup() {
+	requires cmd:podman
 }
 
 teardown_file() {
