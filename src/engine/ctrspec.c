@@ -210,7 +210,13 @@ build_process (struct engine *e, const struct run_opts *o, const struct image_co
   for (size_t i = 0; i < o->ulimits.n; i++)
     if (parse_ulimit (o->ulimits.v[i], rlimits, err) < 0)
       goto fail;
-  const char *user = o->user ? o->user : ic->user && ic->user[0] ? ic->user : "0:0";
+  char keep[32];
+  snprintf (keep, sizeof keep, "%u:%u", (unsigned) getuid (), (unsigned) getgid ());
+  /* keep-id: you, as yourself (podman's default user for it) */
+  const char *user = o->user                                  ? o->user
+                     : o->userns && !strcmp (o->userns, "keep-id") ? keep
+                     : ic->user && ic->user[0]                   ? ic->user
+                                                                 : "0:0";
   *out = json_pack ("{s:b, s:o, s:o, s:s, s:{s:i, s:i, s:s}, s:o, s:b, s:o}", "terminal", o->tty, "args", args,
                     "env", build_env (o, ic, hostname), "cwd",
                     o->workdir ? o->workdir : ic->working_dir && ic->working_dir[0] ? ic->working_dir : "/", "user",
@@ -579,11 +585,36 @@ build_seccomp (const struct run_opts *o, json_t *lx, bento_err *err)
   return 0;
 }
 
+/* --userns keep-id: your uid and gid are themselves inside; root and the
+ * other ids are your subordinate ones (shared/idmap.c, idmap_keep_id). */
+static int
+keep_id_maps (struct engine *e, json_t *lx, bento_err *err)
+{
+  _cleanup_free_ struct bento_idmap *u = NULL, *g = NULL;
+  size_t nu = 0, ng = 0;
+  if (e->store->single_id)
+    return bento_err_make (err, 0, "--userns keep-id: needs subordinate ids (/etc/subuid, /etc/subgid) for this user");
+  if (idmap_keep_id (e->store->uids, e->store->n_uids, getuid (), &u, &nu, err) < 0
+      || idmap_keep_id (e->store->gids, e->store->n_gids, getgid (), &g, &ng, err) < 0)
+    return -1;
+  json_object_set_new (lx, "uidMappings", id_maps (u, nu));
+  json_object_set_new (lx, "gidMappings", id_maps (g, ng));
+  return 0;
+}
+
 static int
 build_linux (struct engine *e, const struct run_opts *o, json_t **out, bento_err *err)
 {
   json_t *lx = json_pack ("{s:o}", "namespaces", build_namespaces (e, o));
-  if (rootless (e))
+  if (rootless (e) && o->userns && strcmp (o->userns, "keep-id") == 0)
+    {
+      if (keep_id_maps (e, lx, err) < 0)
+        {
+          json_decref (lx);
+          return -1;
+        }
+    }
+  else if (rootless (e))
     {
       json_object_set_new (lx, "uidMappings", id_maps (e->store->uids, e->store->n_uids));
       json_object_set_new (lx, "gidMappings", id_maps (e->store->gids, e->store->n_gids));

@@ -1,11 +1,15 @@
 #include "engine/overlay.h"
 #include "engine/fsutil.h"
 #include "shared/cleanup.h"
+#include "shared/idmap.h"
 #include "shared/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +235,65 @@ overlay_mount (const struct image_rootfs *r, const char *target, bento_err *err)
   return 0;
 }
 
+/* ---- --userns keep-id -------------------------------------------------- */
+
+/* nftw passes no argument to its callback: the keep id, for shift_one */
+static uint32_t shift_uid, shift_gid;
+
+static int
+shift_one (const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+  (void) type;
+  (void) ftw;
+  uid_t u = idmap_keep_id_shift ((uint32_t) st->st_uid, shift_uid);
+  gid_t g = idmap_keep_id_shift ((uint32_t) st->st_gid, shift_gid);
+  /* lchown drops setuid bits: put the mode back (not for symlinks) */
+  if (lchown (path, u, g) < 0 || (!S_ISLNK (st->st_mode) && chmod (path, st->st_mode & 07777) < 0))
+    return errno ? errno : EIO;
+  return 0;
+}
+
+/* The copy is seen through the keep-id map: give every file the owner that
+ * shows as the one it had (idmap_keep_id_shift). */
+static int
+keep_id_shift (struct image_rootfs *r, bento_err *err)
+{
+  shift_uid = r->keep_uid;
+  shift_gid = r->keep_gid;
+  int e = nftw (r->copy, shift_one, 64, FTW_PHYS | FTW_MOUNT);
+  if (e != 0)
+    return bento_err_make (err, e > 0 ? e : errno, "--userns keep-id: shift the owners in `%s`", r->copy);
+  return 0;
+}
+
+/* podman adds the user to the container's /etc/passwd when it is not there */
+static int
+keep_id_passwd (struct image_rootfs *r, bento_err *err)
+{
+  _cleanup_close_ int root = open (r->copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct open_how how = { .flags = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, .mode = 0644,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  _cleanup_close_ int fd = root < 0 ? -1 : (int) syscall (SYS_openat2, root, "etc/passwd", &how, sizeof how);
+  if (fd < 0)
+    return bento_err_make (err, errno, "--userns keep-id: open the image's /etc/passwd");
+  _cleanup_fclose_ FILE *f = fdopen (dup (fd), "r");
+  char line[1024], want[32];
+  snprintf (want, sizeof want, ":%u:", (unsigned) r->keep_uid);
+  while (f && fgets (line, sizeof line, f))
+    {
+      char *first = strchr (line, ':');
+      char *second = first ? strchr (first + 1, ':') : NULL;
+      if (second && strncmp (second, want, strlen (want)) == 0)
+        return 0; /* the image has the uid */
+    }
+  /* the host's entry (still our /etc: this runs before the pivot) */
+  struct passwd *pw = getpwuid (r->keep_uid);
+  const char *name = pw ? pw->pw_name : "user", *home = pw ? pw->pw_dir : "/";
+  if (dprintf (fd, "%s:*:%u:%u:%s:%s:/bin/sh\n", name, (unsigned) r->keep_uid, (unsigned) r->keep_gid, name, home) < 0)
+    return bento_err_make (err, errno, "--userns keep-id: add the user to /etc/passwd");
+  return 0;
+}
+
 static int
 copy_mount (struct image_rootfs *r, const char *target, bento_err *err)
 {
@@ -246,6 +309,8 @@ copy_mount (struct image_rootfs *r, const char *target, bento_err *err)
         return bento_err_make (err, errno, "create `%s`", r->copy);
       if (rootfs_copy_layers (r->lowers, r->n_lowers, r->copy, r->overlay_xattr, err) < 0)
         return bento_err_wrap (err, "copy the layers");
+      if (r->keep_id && (keep_id_shift (r, err) < 0 || keep_id_passwd (r, err) < 0))
+        return -1;
       int fd = open (done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
       if (fd < 0)
         return bento_err_make (err, errno, "create `%s`", done);
@@ -260,7 +325,7 @@ int
 image_rootfs_mount (struct image_rootfs *r, const char *target, enum rootfs_driver driver, bento_err *err)
 {
   const char *env = getenv ("BENTO_STORAGE_DRIVER");
-  if (driver == ROOTFS_AUTO && env && strcmp (env, "copy") == 0)
+  if (driver == ROOTFS_AUTO && ((env && strcmp (env, "copy") == 0) || r->keep_id))
     driver = ROOTFS_COPY;
   else if (driver == ROOTFS_AUTO && env && strcmp (env, "overlay") == 0)
     driver = ROOTFS_OVERLAY;

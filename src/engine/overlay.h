@@ -40,6 +40,11 @@ struct image_rootfs
   const char *overlay_xattr; /* the store's: "user.overlay." when rootless */
   bool userxattr;
   enum rootfs_driver driver; /* what image_rootfs_mount used */
+  /* --userns keep-id: the copy driver, its files' owners shifted so that
+   * they show as the image says under the keep-id map, and a passwd entry
+   * for the user (podman's behaviour) */
+  bool keep_id;
+  uint32_t keep_uid, keep_gid;
 };
 
 /* The layer dirs of IMG, bottom first, each checked to exist. */

@@ -141,9 +141,11 @@ check_options (const struct run_opts *o, bento_err *err)
     return bento_err_make (err, 0, "--rm and --restart cannot go together");
   if (o->userns && strcmp (o->userns, "host") && strcmp (o->userns, "auto") && strcmp (o->userns, "keep-id"))
     return bento_err_make (err, 0, "--userns `%s`: want host, auto or keep-id", o->userns);
-  if (o->userns && strcmp (o->userns, "host") != 0)
-    return bento_err_make (err, 0, "--userns %s: not supported yet (rootless containers use the store's maps: "
-                                   "root inside is you, 1-65536 your subordinate ids)", o->userns);
+  if (o->userns && strcmp (o->userns, "auto") == 0)
+    return bento_err_make (err, 0, "--userns auto: not supported yet (rootless containers use the store's maps: "
+                                   "root inside is you, 1-65536 your subordinate ids; --userns keep-id maps you to your own uid)");
+  if (o->userns && strcmp (o->userns, "keep-id") == 0 && geteuid () == 0)
+    return bento_err_make (err, 0, "--userns keep-id: only for rootless containers (as podman)");
   if (o->userns && strcmp (o->userns, "host") == 0 && geteuid () != 0)
     return bento_err_make (err, 0, "--userns host: a rootless container needs a user namespace");
   return check_add_hosts (o, err);
@@ -162,6 +164,8 @@ fill_record (struct ctr *c, const struct run_opts *o, const struct image_record 
   ctr_set_str (c, "imageName", o->image);
   ctr_set_str (c, "created", now);
   ctr_set_str (c, "hostname", hostname);
+  if (o->userns)
+    ctr_set_str (c, "userns", o->userns);
   json_object_set_new (c->rec, "command", command_json (o, ic));
   ctr_set_str (c, "status", "created");
   ctr_set_int (c, "exitCode", 0);
@@ -408,6 +412,13 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
   if (store_find_image (e->store, ctr_str (c, "image"), &run->img, err) < 0
       || image_rootfs_create (e->store, &run->img, c->id, &run->root, err) < 0)
     return bento_err_wrap (err, "start `%s`", ctr_str (c, "name"));
+  const char *userns = ctr_str (c, "userns");
+  if (userns && strcmp (userns, "keep-id") == 0)
+    {
+      run->root.keep_id = true;
+      run->root.keep_uid = getuid ();
+      run->root.keep_gid = getgid ();
+    }
   delete_runtime (run->state_root, c->id);
   struct container *rc = &run->rc;
   rc->id = c->id;

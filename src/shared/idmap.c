@@ -69,6 +69,52 @@ idmap_to_host (const struct bento_idmap *map, size_t n, uint32_t id, uint32_t *h
   return 0;
 }
 
+uint32_t
+idmap_keep_id_shift (uint32_t c, uint32_t keep)
+{
+  return c < keep ? c + 1 : c == keep ? 0 : c;
+}
+
+int
+idmap_keep_id (const struct bento_idmap *base, size_t n, uint32_t keep, struct bento_idmap **out, size_t *n_out,
+               bento_err *err)
+{
+  *out = NULL;
+  *n_out = 0;
+  /* the last id BASE maps: the container gets 0..top */
+  uint32_t top = 0;
+  for (size_t i = 0; i < n; i++)
+    if (base[i].size && base[i].container_id + base[i].size - 1 > top)
+      top = base[i].container_id + base[i].size - 1;
+  uint32_t h0;
+  if (keep == 0 || keep > top || !idmap_to_host (base, n, 0, &h0))
+    return bento_err_make (err, 0, "--userns keep-id: uid %u is outside the %u subordinate ids of this user", keep, top);
+  struct bento_idmap *v = NULL;
+  size_t k = 0;
+  for (uint64_t c = 0; c <= top; c++)
+    {
+      uint32_t h;
+      if (!idmap_to_host (base, n, idmap_keep_id_shift ((uint32_t) c, keep), &h))
+        continue;
+      if (k && v[k - 1].container_id + v[k - 1].size == c && v[k - 1].host_id + v[k - 1].size == h)
+        {
+          v[k - 1].size++;
+          continue;
+        }
+      struct bento_idmap *bigger = realloc (v, (k + 1) * sizeof *v);
+      if (bigger == NULL)
+        {
+          free (v);
+          return bento_err_make (err, ENOMEM, "--userns keep-id");
+        }
+      v = bigger;
+      v[k++] = (struct bento_idmap){ (uint32_t) c, h, 1 };
+    }
+  *out = v;
+  *n_out = k;
+  return 0;
+}
+
 int
 idmap_read_subids (const char *file, const char *user, uid_t uid, struct bento_idmap **out, size_t *n,
                    bento_err *err)

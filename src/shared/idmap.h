@@ -40,4 +40,15 @@ int idmap_apply (pid_t pid, const struct bento_idmap *uids, size_t n_uids, const
 /* Is ID mapped by MAP?  Gives the host id in *host when it is. */
 int idmap_to_host (const struct bento_idmap *map, size_t n, uint32_t id, uint32_t *host);
 
+/* --userns keep-id (podman's): from BASE (0 = the user, 1..N subordinate
+ * ids), the map where container id KEEP is the user and every other id
+ * keeps its place:  c < KEEP -> BASE(c + 1),  KEEP -> BASE(0),
+ * c > KEEP -> BASE(c).  Runs of contiguous host ids become one entry. */
+int idmap_keep_id (const struct bento_idmap *base, size_t n, uint32_t keep, struct bento_idmap **out, size_t *n_out,
+                   bento_err *err);
+/* The id of BASE that container id C of the keep-id map stands for: a file
+ * owned by C in the container's view is given this owner so that it shows
+ * as what the image said (the copy's chown pass). */
+uint32_t idmap_keep_id_shift (uint32_t c, uint32_t keep);
+
 #endif

@@ -299,3 +299,34 @@ teardown() {
 	be ps -a -q
 	[ -z "$output" ]
 }
+
+@test "--userns keep-id: you are yourself inside, the image's files keep their owners, bind mounts stay yours" {
+	requires rootless
+	grep -q "^$(id -un):" /etc/subuid || skip "needs subordinate ids"
+	mkdir "$BATS_TEST_TMPDIR/data"
+	be run --rm --userns keep-id -v "$BATS_TEST_TMPDIR/data:/data" busybox \
+		sh -c 'id -u; id -g; id -un; stat -c "%u %g" /bin/busybox /etc/passwd; touch /data/made-inside'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(id -u)" ]
+	[ "${lines[1]}" = "$(id -g)" ]
+	[ "${lines[2]}" = "$(id -un)" ]
+	[ "${lines[3]}" = "0 0" ]
+	[ "${lines[4]}" = "0 0" ]
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/data/made-inside")" = "$(id -u)" ]
+	be ps -a -q
+	[ -z "$output" ]
+	[ -z "$(ls "$STORE/containers" 2>/dev/null)" ]
+	# -u still wins; auto is refused with a clear message
+	be run --rm --userns keep-id -u 0 busybox id -u
+	[ "$output" = 0 ]
+	be run --rm --userns auto busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--userns auto"* ]]
+}
+
+@test "--userns keep-id as root is refused, as podman does" {
+	requires root
+	be run --rm --userns keep-id busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"only for rootless"* ]]
+}

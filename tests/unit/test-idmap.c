@@ -51,5 +51,20 @@ main (void)
     is_int (n, 0, "... and zero entries");
     unlink (path);
   }
+  {
+    /* keep-id from the store's map: 0 -> 1000 (you), 1..65536 -> 100000.. */
+    struct bento_idmap base[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+    _cleanup_free_ struct bento_idmap *k = NULL;
+    size_t nk = 0;
+    _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+    is_int (idmap_keep_id (base, 2, 1000, &k, &nk, &err), 0, "keep-id map built");
+    _cleanup_free_ char *t = idmap_format (k, nk);
+    is_str (t, "0 100000 1000\n1000 1000 1\n1001 101000 64536\n", "keep-id: below, you, above");
+    is_int (idmap_keep_id_shift (0, 1000), 1, "root's files go to id 1 of the base (shows as 0)");
+    is_int (idmap_keep_id_shift (1000, 1000), 0, "the keep id's files go to base 0 (you)");
+    is_int (idmap_keep_id_shift (5000, 1000), 5000, "ids above stay");
+    _cleanup_free_ struct bento_idmap *k2 = NULL;
+    is_int (idmap_keep_id (base, 2, 70000, &k2, &nk, &err), -1, "a uid past the subordinate ids is refused");
+  }
   return tap_done ();
 }
