@@ -78,8 +78,8 @@ add_hier (struct cg_host *host, const char *mount, const char *fstype, const cha
   host->n++;
 }
 
-int
-cg_host_scan (struct cg_host *host, bento_err *err)
+static int
+scan (struct cg_host *host, bento_err *err)
 {
   host->n = 0;
   host->unified = -1;
@@ -99,6 +99,23 @@ cg_host_scan (struct cg_host *host, bento_err *err)
       if (strcmp (fstype, "cgroup") == 0 || strcmp (fstype, "cgroup2") == 0)
         add_hier (host, mount, fstype, super);
     }
+  return 0;
+}
+
+/* One bento command reads mountinfo once: the layout does not change under
+ * it (and the init, a copy of us, needs no second read). */
+int
+cg_host_scan (struct cg_host *host, bento_err *err)
+{
+  static struct cg_host cached;
+  static bool have;
+  if (!have)
+    {
+      if (scan (&cached, err) < 0)
+        return -1;
+      have = true;
+    }
+  *host = cached;
   return 0;
 }
 

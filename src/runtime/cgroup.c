@@ -450,7 +450,11 @@ cgroup_create (struct container *c, bento_err *err)
   const char *p = c->state.cgroup_path;
   if (create_dirs (&host, base ? base : "/", p, r, err) < 0 || apply_all (c, &host, p, err) < 0)
     return bento_err_wrap (err, "cgroup `%s`", p);
-  if (cg_host_layout (&host) == CGROUP_V2)
+  enum cgroup_layout layout = cg_host_layout (&host);
+  /* v1 (and hybrid's v1 half): the init moves itself, when it can write
+   * the files (root, no new user namespace); else we move it. */
+  c->cgroup_self = (layout == CGROUP_V1 || layout == CGROUP_HYBRID) && !c->rootless && !c->new_userns;
+  if (host.unified >= 0 && (layout == CGROUP_V2 || c->cgroup_self))
     {
       char dir[512];
       cg_dir_path (&host.h[host.unified], p, dir, sizeof dir);
@@ -516,9 +520,24 @@ enter (const struct container_state *st, pid_t pid, bool skip_v2, const char *co
 }
 
 int
+cgroup_enter_self (struct container *c, bento_err *err)
+{
+  struct cg_host host;
+  if (cg_host_scan (&host, err) < 0)
+    return -1;
+  for (size_t i = 0; i < host.n; i++)
+    if (!host.h[i].v2 && cg_write (&host.h[i], c->state.cgroup_path, "tasks", "0", err) < 0)
+      return bento_err_wrap (err, "join cgroup `%s`", c->state.cgroup_path);
+  return 0;
+}
+
+int
 cgroup_enter_init (struct container *c, bento_err *err)
 {
-  /* cloned into it already on pure v2 */
+  /* cloned into the v2 one already (cgroup_fd), in the v1 ones by itself
+   * (cgroup_self) */
+  if (c->cgroup_self)
+    return 0;
   return enter (&c->state, c->pid, c->cgroup_fd >= 0, NULL, 0, err);
 }
 

@@ -38,6 +38,9 @@ int cgroup_check_supported (struct container *c, bento_err *err);
 /* create, before the spawn: make the cgroup (recorded in the state first),
  * apply the limits; on v2 keep an fd to clone the init into. */
 int cgroup_create (struct container *c, bento_err *err);
+/* The init itself, first thing, when c->cgroup_self: into its v1 cgroups
+ * by writing 0 to their `tasks` (no global lock for a single thread). */
+int cgroup_enter_self (struct container *c, bento_err *err);
 /* Parent, right after the spawn and before the init runs user code. */
 int cgroup_enter_init (struct container *c, bento_err *err);
 /* exec: put PID in the container's cgroup before it runs user code. */

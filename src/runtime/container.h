@@ -50,7 +50,8 @@ struct container
   int console_fd;              /* the init's end: --console-socket, or ours below */
   int tty_sock;                /* run -t without a console socket: the pty master comes here */
   int tty_master;              /* ... and is proxied to the caller's terminal */
-  int cgroup_fd;               /* pure v2: the cgroup to clone the init into, -1 if none */
+  int cgroup_fd;               /* v2: the cgroup to clone the init into, -1 if none */
+  bool cgroup_self;            /* v1: the init moves itself into its cgroups (cgroup_enter_self) */
   int fifo_fd;                 /* O_PATH of exec.fifo for the init, -1 if none */
   int ns_fds[BENTO_NS__COUNT]; /* namespaces to join, -1 if none */
   pid_t pid;                   /* the init, in our pid namespace */
