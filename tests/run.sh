@@ -115,6 +115,11 @@ echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range || true
 # CI's checkout may sit under a directory that user cannot enter.
 note "integration tests"
 scripts/ensure-user.sh "$TEST_USER"
+# --userns auto (root) takes ranges from the user `containers`' subordinate
+# ids, as podman does; the range podman's docs suggest, if none is set
+for f in /etc/subuid /etc/subgid; do
+	grep -q '^containers:' "$f" || echo 'containers:2147483647:2147483648' >>"$f"
+done
 work=$(mktemp -d /tmp/bento-tests.XXXXXX)
 chmod 0755 "$work"
 trap 'rm -rf "$work"' EXIT

@@ -539,7 +539,7 @@ build_namespaces (struct engine *e, const struct run_opts *o)
     json_array_append_new (ns, json_pack ("{s:s}", "type", "network"));
   /* rootless: a user namespace with the store's maps (root inside is the
    * user, 1..65536 its subordinate ids); as root, the host's (--userns host) */
-  if (rootless (e))
+  if (rootless (e) || (o->userns && strcmp (o->userns, "auto") == 0))
     json_array_append_new (ns, json_pack ("{s:s}", "type", "user"));
   return ns;
 }
@@ -603,10 +603,18 @@ keep_id_maps (struct engine *e, json_t *lx, bento_err *err)
 }
 
 static int
-build_linux (struct engine *e, const struct run_opts *o, json_t **out, bento_err *err)
+build_linux (struct engine *e, const struct run_opts *o, const struct ctr *c, json_t **out, bento_err *err)
 {
   json_t *lx = json_pack ("{s:o}", "namespaces", build_namespaces (e, o));
-  if (rootless (e) && o->userns && strcmp (o->userns, "keep-id") == 0)
+  if (o->userns && strcmp (o->userns, "auto") == 0)
+    {
+      /* the range engine_create picked (userns-auto.c) */
+      json_object_set_new (lx, "uidMappings", json_pack ("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+                                                         ctr_int (c, "usernsUidBase"), "size", 65536));
+      json_object_set_new (lx, "gidMappings", json_pack ("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+                                                         ctr_int (c, "usernsGidBase"), "size", 65536));
+    }
+  else if (rootless (e) && o->userns && strcmp (o->userns, "keep-id") == 0)
     {
       if (keep_id_maps (e, lx, err) < 0)
         {
@@ -643,7 +651,7 @@ engine_spec_json (struct engine *e, const struct run_opts *o, const struct image
   if (asprintf (&merged, "%s/merged", c->dir) < 0)
     return bento_err_make (err, ENOMEM, "config"), NULL;
   if (build_process (e, o, ic, hostname, &process, err) < 0 || build_mounts (e, o, c, &mounts, err) < 0
-      || build_linux (e, o, &lx, err) < 0)
+      || build_linux (e, o, c, &lx, err) < 0)
     {
       json_decref (process);
       json_decref (mounts);

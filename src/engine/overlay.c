@@ -237,7 +237,10 @@ overlay_mount (const struct image_rootfs *r, const char *target, bento_err *err)
 
 /* ---- --userns keep-id -------------------------------------------------- */
 
-/* nftw passes no argument to its callback: the keep id, for shift_one */
+/* nftw passes no argument to its callback: the shift, for shift_one.
+ * keep-id: the keep-id map's (shift_uid/gid = the kept ids); else the
+ * offset of --userns auto's range (added). */
+static bool shift_keep_id;
 static uint32_t shift_uid, shift_gid;
 
 static int
@@ -245,8 +248,8 @@ shift_one (const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
   (void) type;
   (void) ftw;
-  uid_t u = idmap_keep_id_shift ((uint32_t) st->st_uid, shift_uid);
-  gid_t g = idmap_keep_id_shift ((uint32_t) st->st_gid, shift_gid);
+  uid_t u = shift_keep_id ? idmap_keep_id_shift ((uint32_t) st->st_uid, shift_uid) : st->st_uid + shift_uid;
+  gid_t g = shift_keep_id ? idmap_keep_id_shift ((uint32_t) st->st_gid, shift_gid) : st->st_gid + shift_gid;
   /* lchown drops setuid bits: put the mode back (not for symlinks) */
   if (lchown (path, u, g) < 0 || (!S_ISLNK (st->st_mode) && chmod (path, st->st_mode & 07777) < 0))
     return errno ? errno : EIO;
@@ -256,13 +259,14 @@ shift_one (const char *path, const struct stat *st, int type, struct FTW *ftw)
 /* The copy is seen through the keep-id map: give every file the owner that
  * shows as the one it had (idmap_keep_id_shift). */
 static int
-keep_id_shift (struct image_rootfs *r, bento_err *err)
+shift_tree (const char *dir, bool keep_id, uint32_t uid, uint32_t gid, bento_err *err)
 {
-  shift_uid = r->keep_uid;
-  shift_gid = r->keep_gid;
-  int e = nftw (r->copy, shift_one, 64, FTW_PHYS | FTW_MOUNT);
+  shift_keep_id = keep_id;
+  shift_uid = uid;
+  shift_gid = gid;
+  int e = nftw (dir, shift_one, 64, FTW_PHYS | FTW_MOUNT);
   if (e != 0)
-    return bento_err_make (err, e > 0 ? e : errno, "--userns keep-id: shift the owners in `%s`", r->copy);
+    return bento_err_make (err, e > 0 ? e : errno, "shift the owners in `%s`", dir);
   return 0;
 }
 
@@ -294,30 +298,62 @@ keep_id_passwd (struct image_rootfs *r, bento_err *err)
   return 0;
 }
 
+/* The copy driver's tree, made once per container (.complete marks it). */
 static int
-copy_mount (struct image_rootfs *r, const char *target, bento_err *err)
+make_copy (struct image_rootfs *r, bento_err *err)
 {
   _cleanup_free_ char *done = xasprintf ("%s/.complete", r->dir);
   if (done == NULL)
     return bento_err_make (err, ENOMEM, "rootfs");
-  if (access (done, F_OK) < 0)
-    {
-      bento_err rm = BENTO_ERR_INIT;
-      rm_rf_at (AT_FDCWD, r->copy, &rm);
-      bento_err_clear (&rm);
-      if (mkdir (r->copy, 0755) < 0)
-        return bento_err_make (err, errno, "create `%s`", r->copy);
-      if (rootfs_copy_layers (r->lowers, r->n_lowers, r->copy, r->overlay_xattr, err) < 0)
-        return bento_err_wrap (err, "copy the layers");
-      if (r->keep_id && (keep_id_shift (r, err) < 0 || keep_id_passwd (r, err) < 0))
-        return -1;
-      int fd = open (done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-      if (fd < 0)
-        return bento_err_make (err, errno, "create `%s`", done);
-      close (fd);
-    }
+  if (access (done, F_OK) == 0)
+    return 0;
+  if (errno != ENOENT)
+    return bento_err_make (err, errno, "reach `%s` (under a user namespace every directory above the store must be "
+                                       "searchable by others, o+x)", r->dir);
+  bento_err rm = BENTO_ERR_INIT;
+  rm_rf_at (AT_FDCWD, r->copy, &rm);
+  bento_err_clear (&rm);
+  if (mkdir (r->copy, 0755) < 0)
+    return bento_err_make (err, errno, "create `%s`", r->copy);
+  if (rootfs_copy_layers (r->lowers, r->n_lowers, r->copy, r->overlay_xattr, err) < 0)
+    return bento_err_wrap (err, "copy the layers");
+  if (r->keep_id && (shift_tree (r->copy, true, r->keep_uid, r->keep_gid, err) < 0 || keep_id_passwd (r, err) < 0))
+    return bento_err_wrap (err, "--userns keep-id");
+  if (r->shift_auto && shift_tree (r->copy, false, r->auto_uid, r->auto_gid, err) < 0)
+    return bento_err_wrap (err, "--userns auto");
+  int fd = open (done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return bento_err_make (err, errno, "create `%s`", done);
+  close (fd);
+  return 0;
+}
+
+static int
+copy_mount (struct image_rootfs *r, const char *target, bento_err *err)
+{
+  if (make_copy (r, err) < 0)
+    return -1;
   if (mount (r->copy, target, NULL, MS_BIND | MS_REC, NULL) < 0)
     return bento_err_make (err, errno, "bind `%s` to `%s`", r->copy, target);
+  return 0;
+}
+
+int
+image_rootfs_precopy (struct image_rootfs *r, const char *store_root, bento_err *err)
+{
+  if (make_copy (r, err) < 0)
+    return -1;
+  /* STORE_ROOT, STORE_ROOT/containers, the container's dir */
+  _cleanup_free_ char *containers = xasprintf ("%s/containers", store_root);
+  const char *dirs[] = { store_root, containers, r->dir };
+  for (size_t i = 0; i < 3; i++)
+    {
+      struct stat st;
+      if (dirs[i] == NULL || stat (dirs[i], &st) < 0)
+        return bento_err_make (err, dirs[i] ? errno : ENOMEM, "--userns auto: `%s`", dirs[i] ? dirs[i] : "");
+      if ((st.st_mode & 0001) == 0 && chmod (dirs[i], (st.st_mode & 07777) | 0011) < 0)
+        return bento_err_make (err, errno, "--userns auto: chmod o+x `%s`", dirs[i]);
+    }
   return 0;
 }
 
@@ -325,7 +361,7 @@ int
 image_rootfs_mount (struct image_rootfs *r, const char *target, enum rootfs_driver driver, bento_err *err)
 {
   const char *env = getenv ("BENTO_STORAGE_DRIVER");
-  if (driver == ROOTFS_AUTO && ((env && strcmp (env, "copy") == 0) || r->keep_id))
+  if (driver == ROOTFS_AUTO && ((env && strcmp (env, "copy") == 0) || r->keep_id || r->shift_auto))
     driver = ROOTFS_COPY;
   else if (driver == ROOTFS_AUTO && env && strcmp (env, "overlay") == 0)
     driver = ROOTFS_OVERLAY;

@@ -45,6 +45,9 @@ struct image_rootfs
    * for the user (podman's behaviour) */
   bool keep_id;
   uint32_t keep_uid, keep_gid;
+  /* --userns auto: the copy driver, owners moved up by auto_uid/gid */
+  bool shift_auto;
+  uint32_t auto_uid, auto_gid;
 };
 
 /* The layer dirs of IMG, bottom first, each checked to exist. */
@@ -55,6 +58,12 @@ int image_rootfs_create (struct store *s, const struct image_record *img, const 
 /* Mount at TARGET (NULL: r->merged) with DRIVER (ROOTFS_AUTO: overlay,
  * else the copy). */
 int image_rootfs_mount (struct image_rootfs *r, const char *target, enum rootfs_driver driver, bento_err *err);
+/* Make the copy driver's tree now (as root, before the container's user
+ * namespace exists: --userns auto's shift needs the host's ids), and let
+ * the container's root, an unprivileged id of the host, reach it: the
+ * store's dirs on the way get o+x (no listing), as runc requires of a
+ * rootfs under a user namespace. */
+int image_rootfs_precopy (struct image_rootfs *r, const char *store_root, bento_err *err);
 int image_rootfs_unmount (struct image_rootfs *r, const char *target, bento_err *err);
 /* IMAGE_ID NULL: the one recorded at create (containers/ID/image). */
 int image_rootfs_remove (struct store *s, const char *image_id, const char *id, bento_err *err);

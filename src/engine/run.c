@@ -2,6 +2,7 @@
  * handed to a monitor), stop, kill, remove, wait. */
 #include "engine/engine.h"
 #include "engine/engine-internal.h"
+#include "engine/userns-auto.h"
 #include "engine/monitor.h"
 #include "engine/network.h"
 #include "engine/overlay.h"
@@ -141,9 +142,9 @@ check_options (const struct run_opts *o, bento_err *err)
     return bento_err_make (err, 0, "--rm and --restart cannot go together");
   if (o->userns && strcmp (o->userns, "host") && strcmp (o->userns, "auto") && strcmp (o->userns, "keep-id"))
     return bento_err_make (err, 0, "--userns `%s`: want host, auto or keep-id", o->userns);
-  if (o->userns && strcmp (o->userns, "auto") == 0)
-    return bento_err_make (err, 0, "--userns auto: not supported yet (rootless containers use the store's maps: "
-                                   "root inside is you, 1-65536 your subordinate ids; --userns keep-id maps you to your own uid)");
+  if (o->userns && strcmp (o->userns, "auto") == 0 && geteuid () != 0)
+    return bento_err_make (err, 0, "--userns auto: only as root here (rootless containers already run in your "
+                                   "subordinate ids: root inside is you, 1-65536 the others; --userns keep-id maps you to your own uid)");
   if (o->userns && strcmp (o->userns, "keep-id") == 0 && geteuid () == 0)
     return bento_err_make (err, 0, "--userns keep-id: only for rootless containers (as podman)");
   if (o->userns && strcmp (o->userns, "host") == 0 && geteuid () != 0)
@@ -224,6 +225,9 @@ engine_create (struct engine *e, struct run_opts *o, struct ctr *out, bento_err 
   struct image_rootfs r = { 0 };
   char id[65];
   _cleanup_free_ char *gen = NULL;
+  _cleanup_close_ int auto_lock = -1;
+  uint32_t auto_uid = 0, auto_gid = 0;
+  bool userns_auto = o->userns && strcmp (o->userns, "auto") == 0;
   int ret = -1;
   memset (out, 0, sizeof *out);
   out->lock_fd = -1;
@@ -242,6 +246,19 @@ engine_create (struct engine *e, struct run_opts *o, struct ctr *out, bento_err 
     goto out;
   if (image_rootfs_create (e->store, &img, id, &r, err) < 0)
     goto out;
+  /* --userns auto: a range of its own, held by the record (under the meta
+   * lock until it is saved), and the image copied into it */
+  if (userns_auto)
+    {
+      if ((auto_lock = store_lock_meta (e->store, err)) < 0
+          || userns_auto_pick (e->store, &auto_uid, &auto_gid, err) < 0)
+        goto undo;
+      r.shift_auto = true;
+      r.auto_uid = auto_uid;
+      r.auto_gid = auto_gid;
+      if (image_rootfs_precopy (&r, e->store->root, err) < 0)
+        goto undo;
+    }
   out->id = strdup (id);
   out->dir = strdup (r.dir);
   char hostname[13];
@@ -252,6 +269,11 @@ engine_create (struct engine *e, struct run_opts *o, struct ctr *out, bento_err 
       goto undo;
     }
   fill_record (out, o, &img, &ic, name, o->hostname ? o->hostname : hostname);
+  if (userns_auto)
+    {
+      ctr_set_int (out, "usernsUidBase", auto_uid);
+      ctr_set_int (out, "usernsGidBase", auto_gid);
+    }
   if (net_configure (e, o, &ic, out, err) < 0 || create_files (e, out, o, &ic, err) < 0)
     goto undo;
   ret = 0;
@@ -418,6 +440,15 @@ engine_run_start (struct engine *e, struct ctr *c, bool attach, struct engine_ru
       run->root.keep_id = true;
       run->root.keep_uid = getuid ();
       run->root.keep_gid = getgid ();
+    }
+  else if (userns && strcmp (userns, "auto") == 0)
+    {
+      /* copied and shifted at create (image_rootfs_precopy) */
+      run->root.shift_auto = true;
+      run->root.auto_uid = (uint32_t) ctr_int (c, "usernsUidBase");
+      run->root.auto_gid = (uint32_t) ctr_int (c, "usernsGidBase");
+      if (image_rootfs_precopy (&run->root, e->store->root, err) < 0)
+        return bento_err_wrap (err, "start `%s`", ctr_str (c, "name"));
     }
   delete_runtime (run->state_root, c->id);
   struct container *rc = &run->rc;

@@ -321,7 +321,37 @@ teardown() {
 	[ "$output" = 0 ]
 	be run --rm --userns auto busybox true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"--userns auto"* ]]
+	[[ "$output" == *"--userns auto: only as root"* ]]
+}
+
+@test "--userns auto as root: a range of its own per container from containers' subordinate ids, image files still root's inside" {
+	requires root
+	grep -q '^containers:' /etc/subuid && grep -q '^containers:' /etc/subgid || skip "needs a range for containers in /etc/subuid and /etc/subgid"
+	# the container's root (an unprivileged id outside) must reach the
+	# store: not under bats' 0700 temp dirs
+	STORE=$(mktemp -d /tmp/bento-auto.XXXXXX)
+	chmod 0711 "$STORE"
+	be load -i "$BENTO_IMAGES/busybox.tar"
+	be run --rm --userns auto busybox sh -c 'cat /proc/self/uid_map; id -u; stat -c "%u %g" /bin/busybox /etc/passwd; touch /new && echo wrote'
+	[ "$status" -eq 0 ]
+	local base
+	base=$(sed -n 's/^containers:\([0-9]*\):.*/\1/p' /etc/subuid)
+	[[ "${lines[0]}" =~ ^\ *0\ +[0-9]+\ +65536$ ]]
+	[ "$(awk '{print $2}' <<<"${lines[0]}")" -ge "$base" ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = "0 0" ]
+	[ "${lines[3]}" = "0 0" ]
+	[ "${lines[4]}" = wrote ]
+	# two at once get different ranges
+	be run -d --name ua1 --userns auto busybox sleep 60
+	be run -d --name ua2 --userns auto busybox sleep 60
+	local m1 m2
+	m1=$("$BENTO_BIN" --storage-root "$STORE" --root "$STATE" exec ua1 cat /proc/self/uid_map)
+	m2=$("$BENTO_BIN" --storage-root "$STORE" --root "$STATE" exec ua2 cat /proc/self/uid_map)
+	[ -n "$m1" ] && [ -n "$m2" ] && [ "$m1" != "$m2" ]
+	be rm -f ua1 ua2
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$STORE/containers" 2>/dev/null)" ]
 }
 
 @test "--userns keep-id as root is refused, as podman does" {
