@@ -67,6 +67,14 @@ access_bits (const char *access)
   return bits;
 }
 
+/* A rule that matches every access to every device. */
+static bool
+matches_all (const struct bento_device_rule *d)
+{
+  int all = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
+  return d->type == 'a' && access_bits (d->access) == all && d->major < 0 && d->minor < 0;
+}
+
 /* One rule: a block of checks that jump past it on a mismatch, then
  * `return allow`.  The jumps are patched once the block's length is known. */
 static int
@@ -109,8 +117,15 @@ build (const struct bento_device_rule *rules, size_t n, struct prog *p)
   r |= emit (p, ALU32_IMM (BPF_RSH, R_ACCESS, 16));
   r |= emit (p, LDX_W (R_MAJOR, 1, 4));
   r |= emit (p, LDX_W (R_MINOR, 1, 8));
+  /* Last rule first.  A rule that matches everything ends the program:
+   * what comes after it could never run (and the verifier refuses
+   * unreachable code). */
   for (size_t i = n; r == 0 && i-- > 0;)
-    r |= emit_rule (p, &rules[i]);
+    {
+      r |= emit_rule (p, &rules[i]);
+      if (matches_all (&rules[i]))
+        return r;
+    }
   r |= emit (p, MOV64_IMM (0, 0));
   r |= emit (p, EXIT ());
   return r;

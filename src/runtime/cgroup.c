@@ -396,7 +396,10 @@ apply_all (const struct container *c, const struct cg_host *host, const char *pa
   size_t n = 0;
   if (cg_device_rules (l, &rules, &n, err) < 0 || apply (host, path, r, rules, n, err) < 0)
     return -1;
-  if (cg_host_find (host, "devices") || cg_host_layout (host) != CGROUP_V2)
+  /* The eBPF program on the v2 cgroup: the only device control on pure v2;
+   * on hybrid hosts it applies too (the kernel runs the default hierarchy's
+   * programs before v1's devices controller), so the rules hold twice. */
+  if (host->unified < 0)
     return 0;
   char dir[512];
   if (cg_dir_path (&host->h[host->unified], path, dir, sizeof dir) < 0)
