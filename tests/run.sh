@@ -174,6 +174,35 @@ for variant in build build-asan; do
 	done
 done
 
+# The cgroup tests again on a pure cgroup v2 host: a qemu guest (tests/vm/)
+# with the host's / read-only and this run's work dir shared, as root and as
+# the test user in a delegated subtree (release build; one boot each).
+vm_files=()
+for f in "${files[@]}"; do
+	case $(basename "$f") in cgroup.bats | vm.bats) vm_files+=("$work/src/tests/integration/$(basename "$f")") ;; esac
+done
+if [ ${#vm_files[@]} -gt 0 ]; then
+	for who in root "$TEST_USER"; do
+		note "integration: cgroup v2 guest as $who"
+		user_opt=()
+		[ "$who" = root ] || user_opt=(--user "$who")
+		vm_out=$(mktemp)
+		vm_status=0
+		BENTO_VM_TIMES=1 tests/vm/run.sh --timeout 900 --share "$work" "${user_opt[@]}" -- \
+			env BENTO_BIN_DIR="$work/build" BENTO_ROOTFS="$work/rootfs" BENTO_IMAGES="$work/images" \
+			BENTO_SRC="$work/src" BENTO_VARIANT=build BATS_TEST_TIMEOUT="$BATS_TEST_TIMEOUT" \
+			bats --tap "${vm_files[@]}" >"$vm_out" 2>&1 || vm_status=$?
+		tap_count "vm/$who" <"$vm_out"
+		# bats fails when a test does (counted above); anything else is the guest's
+		if [ "$vm_status" -ne 0 ] && ! grep -q '^not ok' "$vm_out"; then
+			echo "not ok - the cgroup v2 guest as $who (tests/vm/run.sh: status $vm_status)"
+			failed=$((failed + 1))
+			failures+=("cgroup v2 guest as $who")
+		fi
+		rm -f "$vm_out"
+	done
+fi
+
 # Any report from the sanitizers, in any process of the suite, is a failure.
 no_sanitizer_reports() {
 	local reports
