@@ -50,7 +50,7 @@ P=(podman --root "$out/podman-store" --runroot "$out/podman-run" --storage-drive
 img_p=$("${P[@]}" images -q | head -1)
 run_one() {
 	case $1 in
-	bento) "${B[@]}" run --rm busybox true ;;
+	bento) "${B[@]}" run --rm --network none busybox true ;;
 	podman-crun) "${P[@]}" --runtime crun run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "$img_p" true ;;
 	podman-runc) "${P[@]}" --runtime runc run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "$img_p" true ;;
 	esac
@@ -64,7 +64,7 @@ for i in $(seq "$n"); do
 	done
 done
 # the babysitter of a detached container
-"${B[@]}" run -d --name m1 busybox sleep 60 >/dev/null
+"${B[@]}" run -d --network none --name m1 busybox sleep 60 >/dev/null
 "${P[@]}" --runtime crun run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --name m1 "$img_p" sleep 60 >/dev/null 2>&1
 sleep 0.5
 mon=$(pgrep -n -x bento-monitor)
