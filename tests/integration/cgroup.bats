@@ -7,6 +7,9 @@ load helpers
 
 setup() {
 	setup_bundle
+	# waits stretch under qemu's emulation (tests/vm), ten times slower
+	SLOW=1
+	if [ "${BENTO_VM:-}" = 1 ]; then SLOW=4; fi
 }
 
 teardown() {
@@ -30,7 +33,7 @@ cgroup_gone() { # PATH
 	[ "$status" -eq 0 ]
 	local pid i
 	pid=$(jq -r .pid "$STATE/$ID/state.json")
-	for i in $(seq 50); do
+	for i in $(seq $((50 * SLOW))); do
 		grep -q "can't fork" "/proc/$pid/root/tmp/bomb" 2>/dev/null && break
 		sleep 0.1
 	done
@@ -102,7 +105,7 @@ cgroup_gone() { # PATH
 	local pid n1 n2
 	pid=$(jq -r .pid "$STATE/$ID/state.json")
 	n1=$(wc -l <"/proc/$pid/root/tmp/ticks")
-	sleep 0.5
+	sleep $((SLOW))
 	n2=$(wc -l <"/proc/$pid/root/tmp/ticks")
 	[ "$n1" -eq "$n2" ]
 	# pausing twice, or resuming a running container, is an error
@@ -111,7 +114,7 @@ cgroup_gone() { # PATH
 	[[ "$output" == *"not running: paused"* ]]
 	bentos resume "$ID"
 	[ "$status" -eq 0 ]
-	sleep 0.5
+	sleep $((SLOW))
 	[ "$(wc -l <"/proc/$pid/root/tmp/ticks")" -gt "$n2" ]
 	bentos resume "$ID"
 	[ "$status" -ne 0 ]
@@ -153,10 +156,10 @@ cgroup_gone() { # PATH
 	set_args sh -c 'sleep 1; head -c 200000000 /dev/zero | tail; sleep 60'
 	bentos run -d -b "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
-	timeout 10 "$BENTO_BIN" --root "$STATE" events --interval 60s "$ID" >"$BATS_TEST_TMPDIR/events" &
+	timeout $((10 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 60s "$ID" >"$BATS_TEST_TMPDIR/events" &
 	local ev=$!
 	local i
-	for i in $(seq 50); do
+	for i in $(seq $((50 * SLOW))); do
 		grep -q oom "$BATS_TEST_TMPDIR/events" && break
 		sleep 0.1
 	done
