@@ -9,7 +9,7 @@ what=${1:-test}
 build_pkgs=(
 	gcc make meson ninja-build pkg-config
 	libjansson-dev libseccomp-dev libcap-dev libarchive-dev
-	libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
+	libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev libnftables-dev
 	busybox-static
 )
 run_pkgs=(uidmap util-linux procps)

@@ -37,6 +37,7 @@ static const struct bento_verb verbs[] = {
   { "logout", "forget a registry's credentials", ENGINE (cmd_logout) },
   { "logs", "show a container's output", ENGINE (cmd_logs) },
   { "monitor-exit", NULL, ENGINE (cmd_monitor_exit) },
+  { "network", "bridge networks (root): create, ls, rm, inspect, prune", ENGINE (cmd_network) },
   { "pause", "freeze every process of a container", cmd_pause },
   { "port", "list a container's published ports", ENGINE (cmd_port) },
   { "ps", "list containers (engine), or the processes of one (runtime)", cmd_ps },

@@ -76,6 +76,7 @@ run_opts_parse (int argc, char **argv, bool run, struct run_opts *o)
     O_NAME = 256, O_RM, O_ENTRYPOINT, O_HOSTNAME, O_ENV_FILE, O_TMPFS, O_READ_ONLY, O_MOUNT, O_MEMORY, O_MEMORY_SWAP,
     O_CPUS, O_CPU_SHARES, O_PIDS, O_ULIMIT, O_CAP_ADD, O_CAP_DROP, O_PRIV, O_SECOPT, O_USERNS, O_INIT, O_NETWORK,
     O_DNS, O_DNS_SEARCH, O_ADD_HOST, O_LABEL, O_LOG_DRIVER, O_RESTART, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_PULL,
+    O_IP, O_MAC,
   };
   static const struct option opts[] = {
     { "name", required_argument, NULL, O_NAME },          { "rm", no_argument, NULL, O_RM },
@@ -97,6 +98,7 @@ run_opts_parse (int argc, char **argv, bool run, struct run_opts *o)
     { "label", required_argument, NULL, O_LABEL },        { "log-driver", required_argument, NULL, O_LOG_DRIVER },
     { "restart", required_argument, NULL, O_RESTART },    { "stop-signal", required_argument, NULL, O_STOP_SIGNAL },
     { "stop-timeout", required_argument, NULL, O_STOP_TIMEOUT }, { "pull", required_argument, NULL, O_PULL },
+    { "ip", required_argument, NULL, O_IP },              { "mac-address", required_argument, NULL, O_MAC },
     { "publish", required_argument, NULL, 'p' },          { "publish-all", no_argument, NULL, 'P' },
     { NULL, 0, NULL, 0 },
   };
@@ -138,6 +140,8 @@ run_opts_parse (int argc, char **argv, bool run, struct run_opts *o)
         case O_USERNS: o->userns = optarg; break;
         case O_INIT: o->init = true; break;
         case O_NETWORK: o->network = optarg; break;
+        case O_IP: o->ip = optarg; break;
+        case O_MAC: o->mac_address = optarg; break;
         case O_DNS: r = strv_add (&o->dns, optarg); break;
         case O_DNS_SEARCH: r = strv_add (&o->dns_search, optarg); break;
         case O_ADD_HOST: r = strv_add (&o->add_hosts, optarg); break;

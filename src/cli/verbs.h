@@ -15,6 +15,7 @@ int cmd_update (struct bento_global *g, int argc, char **argv);
 int cmd_kill (struct bento_global *g, int argc, char **argv);
 int cmd_list (struct bento_global *g, int argc, char **argv);
 int cmd_logs (struct bento_global *g, int argc, char **argv);
+int cmd_network (struct bento_global *g, int argc, char **argv);
 int cmd_monitor_exit (struct bento_global *g, int argc, char **argv);
 int cmd_port (struct bento_global *g, int argc, char **argv);
 int cmd_ps (struct bento_global *g, int argc, char **argv);

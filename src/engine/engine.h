@@ -44,6 +44,7 @@ struct run_opts
   const char *seccomp;      /* NULL: default profile; "unconfined"; a file */
   const char *userns;       /* NULL: default; host, keep-id, auto */
   const char *network;      /* none, host, private, pasta, slirp4netns, NAME (bridge) */
+  const char *ip, *mac_address; /* --ip, --mac-address (a bridge network) */
   const char *log_driver;   /* k8s-file (default), json-file, none */
   const char *restart;      /* no (default), on-failure[:N], always */
   const char *stop_signal;

@@ -148,6 +148,10 @@ monitor_run (struct engine *e, struct ctr *c, int report_fd)
   if (asprintf (&logpath, "%s/ctr.log", c->dir) < 0 || mon == NULL || self == NULL
       || keep_across_exec (run.rc.pidfd) < 0 || keep_across_exec (outfd) < 0 || keep_across_exec (errfd) < 0)
     _exit (1);
+  /* bento-monitor holds a bridge container's host ports while it runs */
+  for (size_t i = 0; i < run.net.n_port_fds; i++)
+    if (keep_across_exec (run.net.port_fds[i]) < 0)
+      _exit (1);
   const char *driver = ctr_str (c, "logDriver") ? ctr_str (c, "logDriver") : "k8s-file";
   const char *argv[16];
   int k = 0;

@@ -5,6 +5,10 @@
 #define BENTO_ENGINE_NET_INTERNAL_H
 
 #include "engine/network.h"
+#include "engine/store.h"
+
+#include <netinet/in.h>
+#include <stdint.h>
 
 /* The name by which a container reaches the host (podman's, and ours). */
 #define HOST_NAME "host.containers.internal"
@@ -61,5 +65,29 @@ bool net_other_userns (int fd);
 int pasta_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err);
 /* The same with slirp4netns, our child (n->tool_pidfd, n->exit_fd). */
 int slirp_start (struct ctr *c, const struct port_list *ports, bool rootless, struct net_run *n, bento_err *err);
+
+/* ---- bridge networks (bridge.c, bridge-link.c, nft.c) ------------------------- */
+
+struct bnet;
+/* The store's network lock (an fd to close), or -1. */
+int bnet_lock (struct store *s, bento_err *err);
+bool bnet_contains4 (const struct bnet *b, struct in_addr a);
+bool bnet_parse_mac (const char *s, uint8_t mac[6]);
+uint32_t bnet_mask4 (int prefix);
+
+/* A container on a bridge network, as its record has it. */
+struct bmember
+{
+  char *id, *name, *hostname, *dir, *iface;
+  struct in_addr ip;
+  bool has6;
+  struct in6_addr ip6;
+  struct port_list ports;
+};
+
+/* Replace the network's nftables table with one for MEMBERS. */
+int nft_network_apply (const struct bnet *b, const struct bmember *m, size_t n, bento_err *err);
+/* Delete the network's table (gone already is no error). */
+int nft_network_delete (const struct bnet *b, bento_err *err);
 
 #endif

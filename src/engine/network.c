@@ -8,6 +8,7 @@
  *   "netTool", "netToolStart"   pasta's or slirp4netns's pid and start
  *                   time */
 #include "engine/network.h"
+#include "engine/bridge.h"
 #include "engine/engine.h"
 #include "engine/net-internal.h"
 #include "shared/cleanup.h"
@@ -43,13 +44,14 @@ tun_usable (void)
   return access ("/dev/net/tun", R_OK | W_OK) == 0;
 }
 
-/* Rootless: pasta, else slirp4netns, else private (said once). */
+/* Root: the bridge bento0.  Rootless: pasta, else slirp4netns, else
+ * private (said once). */
 static const char *
 default_network (bool rootless)
 {
   char path[4096];
   if (!rootless)
-    return "private";
+    return BRIDGE_DEFAULT;
   bool tun = tun_usable ();
   if (tun && tool_find ("pasta", path, sizeof path))
     return "pasta";
@@ -70,10 +72,36 @@ resolve_network (struct engine *e, const char *req, const char **out, bento_err 
     }
   if (strcmp (req, "slirp") == 0)
     req = "slirp4netns";
-  if (net_kind_of (req) == NET_BRIDGE)
-    return bento_err_make (err, 0, "--network `%s`: unknown network (none, host, private, pasta or slirp4netns)",
-                           req);
   *out = req;
+  return 0;
+}
+
+/* A bridge network that exists, as root, with --ip and --mac-address that
+ * fit it; those two are refused on other networks. */
+static int
+check_bridge (struct engine *e, const struct run_opts *o, const char *network, bento_err *err)
+{
+  if (net_kind_of (network) == NET_BRIDGE)
+    {
+      _cleanup_err_ bento_err why = BENTO_ERR_INIT;
+      if (bridge_check (e, network, o->ip, o->mac_address, &why) == 0)
+        return 0;
+      /* a name that is no network at all: say what the choices are */
+      if (!e->store->rootless && strstr (why.msg, "does not exist"))
+        return bento_err_make (err, 0,
+                               "--network `%s`: unknown network (none, host, private, pasta, slirp4netns or a "
+                               "network of `bento network ls`)",
+                               network);
+      if (e->store->rootless)
+        return bento_err_make (err, 0,
+                               "--network `%s`: unknown network (none, host, private, pasta or slirp4netns; bridge "
+                               "networks need root)",
+                               network);
+      return bento_err_set_raw (err, why.errnum, why.msg);
+    }
+  if (o->ip || o->mac_address)
+    return bento_err_make (err, 0, "%s needs a bridge network, not `%s`", o->ip ? "--ip" : "--mac-address",
+                           network);
   return 0;
 }
 
@@ -115,7 +143,7 @@ net_configure (struct engine *e, const struct run_opts *o, const struct image_co
                bento_err *err)
 {
   const char *network = NULL;
-  if (resolve_network (e, o->network, &network, err) < 0)
+  if (resolve_network (e, o->network, &network, err) < 0 || check_bridge (e, o, network, err) < 0)
     return -1;
   enum net_kind kind = net_kind_of (network);
   struct port_list ports = { 0 };
@@ -125,6 +153,10 @@ net_configure (struct engine *e, const struct run_opts *o, const struct image_co
       return -1;
     }
   ctr_set_str (c, "network", network);
+  if (o->ip)
+    ctr_set_str (c, "ipRequest", o->ip);
+  if (o->mac_address)
+    ctr_set_str (c, "macRequest", o->mac_address);
   json_object_set_new (c->rec, "publish", port_list_to_json (&ports));
   port_list_free (&ports);
   return 0;
@@ -193,10 +225,18 @@ net_attach (struct engine *e, struct ctr *c, pid_t pid, int ns_sock, struct net_
 {
   net_run_init (n);
   n->kind = net_kind_of (ctr_str (c, "network"));
-  if (n->kind != NET_PASTA && n->kind != NET_SLIRP)
+  if (n->kind != NET_PASTA && n->kind != NET_SLIRP && n->kind != NET_BRIDGE)
     return 0;
   if (net_recv_namespaces (ns_sock, &n->userns_fd, &n->netns_fd, err) < 0)
     return -1;
+  if (n->kind == NET_BRIDGE)
+    {
+      n->attached = true;
+      int r = bridge_attach (e, c, n, err);
+      if (r < 0)
+        net_detach (e, c, n);
+      return r;
+    }
   struct port_list ports = { 0 };
   if (port_list_from_json (json_object_get (c->rec, "publish"), &ports) < 0)
     {
@@ -239,6 +279,11 @@ net_detach (struct engine *e, struct ctr *c, struct net_run *n)
   /* stopped here too: the record may not have it yet */
   tool_stop (n->tool, n->tool_start, tool_comm (n->kind));
   n->tool = 0;
+  for (size_t i = 0; i < n->n_port_fds; i++)
+    closep (&n->port_fds[i]);
+  free (n->port_fds);
+  n->port_fds = NULL;
+  n->n_port_fds = 0;
   closep (&n->userns_fd);
   closep (&n->netns_fd);
   net_cleanup_record (e, c);
@@ -248,6 +293,11 @@ net_detach (struct engine *e, struct ctr *c, struct net_run *n)
 void
 net_cleanup_record (struct engine *e, struct ctr *c)
 {
+  if (net_kind_of (ctr_str (c, "network")) == NET_BRIDGE)
+    {
+      bridge_detach (e, c);
+      return;
+    }
   pid_t tool = (pid_t) ctr_int (c, "netTool");
   unsigned long long start = (unsigned long long) ctr_int (c, "netToolStart");
   if (tool <= 0 && json_object_get (c->rec, "ports") == NULL)
