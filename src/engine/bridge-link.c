@@ -15,6 +15,7 @@
 #include "shared/log.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -256,8 +257,22 @@ hosts_write (const struct bmember *self, const struct bmember *all, size_t n)
     log_warn ("update %s: %s", path, strerror (errno));
 }
 
+/* Has the bridge a port left (another store's container)? */
+static bool
+bridge_has_ports (const char *iface)
+{
+  char path[128];
+  snprintf (path, sizeof path, "/sys/class/net/%s/brif", iface);
+  _cleanup_closedir_ DIR *d = opendir (path);
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.')
+      return true;
+  return false;
+}
+
 /* The table and every member's hosts file for members M; with none left,
- * the table and the bridge go. */
+ * the table goes, and the bridge once no one has a port on it. */
 static int
 network_sync (const struct bnet *b, const struct bmember *m, size_t n, bento_err *err)
 {
@@ -265,7 +280,7 @@ network_sync (const struct bnet *b, const struct bmember *m, size_t n, bento_err
     {
       struct nl nl = { .fd = -1 };
       int r = nft_network_delete (b, err);
-      if (nl_open (&nl, err) < 0 || nl_link_del (&nl, b->iface, err) < 0)
+      if (!bridge_has_ports (b->iface) && (nl_open (&nl, err) < 0 || nl_link_del (&nl, b->iface, err) < 0))
         r = -1;
       nl_close (&nl);
       return r;

@@ -215,6 +215,16 @@ def_path (const char *name)
   return xasprintf ("networks/%s.json", name);
 }
 
+/* The store's own table name for the network. */
+static void
+set_table (struct store *s, struct bnet *b)
+{
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (const char *p = s->root; *p; p++)
+    h = (h ^ (uint8_t) *p) * 16777619u;
+  snprintf (b->table, sizeof b->table, "bento_%s_%08x", b->iface, h);
+}
+
 static int
 bnet_read (struct store *s, const char *name, struct bnet *out, bento_err *err)
 {
@@ -228,6 +238,7 @@ bnet_read (struct store *s, const char *name, struct bnet *out, bento_err *err)
   json_auto_t *j = json_loadb (buf, len, 0, &je);
   if (j == NULL || bnet_from_json (j, out) < 0)
     return bento_err_make (err, 0, "network `%s`: %s/%s is malformed", name, s->root, rel);
+  set_table (s, out);
   return 0;
 }
 
@@ -476,6 +487,7 @@ bnet_create (struct store *s, const char *name, const struct bnet_opts *o, struc
   bento_err_clear (err);
   if (define (s, name, o, out, err) < 0 || bnet_write (s, out, true, err) < 0)
     return -1;
+  set_table (s, out);
   return 0;
 }
 
@@ -501,6 +513,7 @@ bnet_load (struct store *s, const char *name, struct bnet *out, bento_err *err)
   snprintf (out->iface, sizeof out->iface, "%s", BRIDGE_DEFAULT);
   if (set_subnet4 (out, o.subnet4, NULL, err) < 0 || bnet_write (s, out, false, err) < 0)
     return bento_err_wrap (err, "network `%s`", name);
+  set_table (s, out);
   return 0;
 }
 

@@ -5,8 +5,10 @@
  *   STORE/networks/lock        held while a network or its members change
  *
  * A network is a Linux bridge with the gateway's addresses, made when its
- * first container starts and deleted with the last one, and an nftables
- * table of its own (inet bento_IFACE): masquerade for what leaves the
+ * first container starts and deleted with the last one (when no port of
+ * anyone's is left on it), and an nftables
+ * table of its own (inet bento_IFACE_HASH, HASH of the store's path, so
+ * two stores that share a bridge keep their rules apart): masquerade for what leaves the
  * subnet and a DNAT rule per published port.  Each container gets a veth
  * pair (bvID on the bridge, eth0 inside) and an address from the subnet;
  * the container records hold the leases ("ip", "ip6", "mac", "netIface"),
@@ -40,6 +42,7 @@ struct bnet
   int prefix6;
   bool internal; /* no masquerade: the subnet reaches only the host and itself */
   char created[64];
+  char table[64]; /* the nftables table: bento_IFACE_STOREHASH */
 };
 
 /* What `bento network create` asks for; NULL or false for the defaults. */

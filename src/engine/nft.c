@@ -1,4 +1,4 @@
-/* A bridge network's nftables table (inet bento_IFACE), written whole and
+/* A bridge network's nftables table (inet bento_IFACE_HASH), written whole and
  * replaced in one transaction through libnftables whenever a member comes
  * or goes, so no rule is ever looked up by handle or left half-made:
  *
@@ -95,8 +95,7 @@ nft_network_apply (const struct bnet *b, const struct bmember *m, size_t n, bent
   if (out == NULL)
     return bento_err_make (err, errno, "nftables");
   /* made if missing, so the delete always has a table to delete */
-  fprintf (out, "table inet bento_%s\ndelete table inet bento_%s\ntable inet bento_%s {\n", b->iface, b->iface,
-           b->iface);
+  fprintf (out, "table inet %s\ndelete table inet %s\ntable inet %s {\n", b->table, b->table, b->table);
   postrouting (out, b);
   fprintf (out, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
                 "\t\tfib daddr type local jump ports\n\t}\n");
@@ -121,7 +120,7 @@ int
 nft_network_delete (const struct bnet *b, bento_err *err)
 {
   _cleanup_free_ char *cmds = NULL;
-  if (asprintf (&cmds, "table inet bento_%s\ndelete table inet bento_%s\n", b->iface, b->iface) < 0)
+  if (asprintf (&cmds, "table inet %s\ndelete table inet %s\n", b->table, b->table) < 0)
     return bento_err_make (err, ENOMEM, "nftables");
   return nft_run (cmds, err) < 0 ? bento_err_wrap (err, "network `%s`", b->name) : 0;
 }

@@ -519,10 +519,12 @@ engine_run_finish (struct engine *e, struct ctr *c, struct engine_run *run, int 
 
 /* ---- the verbs ----------------------------------------------------------- */
 
+/* A zombie is not alive: a killed monitor whose parent (often not an init
+ * that reaps promptly) has not waited for it yet. */
 static bool
 pid_alive (pid_t pid)
 {
-  return pid > 0 && (kill (pid, 0) == 0 || errno == EPERM);
+  return pid > 0 && proc_start_time (pid) != 0;
 }
 
 pid_t

@@ -1,0 +1,85 @@
+# Helpers of the networking tests (network.bats, bridge.bats): free ports,
+# fetching with retries, UDP, records, servers on the host's loopback, a
+# peer network namespace.
+
+# A port nobody uses now: free_port tcp|udp
+free_port() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
+# Nothing listens on PORT any more (bind succeeds): port_free tcp|udp PORT
+port_free() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[2])))' "$1" "$2"
+}
+
+# GET URL, retried while the server in the container starts: sets output
+fetch() {
+	local i
+	for i in $(seq 50); do
+		_run timeout 5 busybox wget -qO- "$1"
+		[ "$status" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	_show busybox wget "$1"
+	return 1
+}
+
+# Send TEXT to UDP HOST:PORT until an answer comes: sets output
+udp_ask() { # HOST PORT TEXT
+	_run python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(s.recv(2048).decode()); break
+    except socket.timeout:
+        pass
+else:
+    sys.exit(1)' "$@"
+	_show udp_ask "$@"
+}
+
+# A process that is still running (a zombie is not)
+alive() {
+	[ -n "$(ps -o stat= -p "$1" 2>/dev/null | grep -v Z)" ]
+}
+
+record() { # CONTAINER FILTER
+	local id
+	id=$("$BENTO_BIN" --root "$STATE" --storage-root "$STORE" inspect "$1" | jq -r '.[0].id')
+	jq -c -r "$2" "$STORE/containers/$id/record.json"
+}
+
+# An HTTP server on the host's loopback, serving $WWW: sets HOST_PORT
+host_http() {
+	HOST_PORT=$(free_port tcp)
+	python3 -m http.server "$HOST_PORT" --bind 127.0.0.1 --directory "$WWW" >/dev/null 2>&1 3>&- &
+	SERVERS+=($!)
+	local i
+	for i in $(seq 50); do
+		busybox wget -q -O /dev/null "http://127.0.0.1:$HOST_PORT/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A network namespace of the test's own beside the host's, joined by a
+# veth pair: the host has $PEER_HOST, the namespace $PEER_IP (root only)
+peer_setup() {
+	local n=$((RANDOM % 250 + 1))
+	PEER_NS=bento-peer-$$-$RANDOM
+	PEER_HOST=10.251.$n.1 PEER_IP=10.251.$n.2
+	ip netns add "$PEER_NS"
+	ip link add "bp${PEER_NS: -6}" type veth peer name eth0 netns "$PEER_NS"
+	ip addr add "$PEER_HOST/30" dev "bp${PEER_NS: -6}"
+	ip link set "bp${PEER_NS: -6}" up
+	ip -n "$PEER_NS" addr add "$PEER_IP/30" dev eth0
+	ip -n "$PEER_NS" link set eth0 up
+	ip -n "$PEER_NS" link set lo up
+}
