@@ -77,7 +77,9 @@ printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nst
 docker-registry serve "$regdir/config.yml" >"$regdir/log" 2>&1 &
 regpid=$!
 work=$(mktemp -d "$bench/run.XXXXXX")
-trap 'kill $regpid 2>/dev/null; wait $regpid 2>/dev/null; rm -rf "$regdir" "$work"' EXIT
+# errexit holds in the trap too: the registry's exit status (143) from wait
+# would end it before the rm
+trap 'kill $regpid 2>/dev/null || true; wait $regpid 2>/dev/null || true; rm -rf "$regdir" "$work"' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 reg=127.0.0.1:$port
 skopeo copy -q --dest-tls-verify=false "oci-archive:$top/build/images/busybox.tar" "docker://$reg/busybox:latest"
