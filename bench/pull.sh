@@ -39,7 +39,7 @@ make_debian() {
 	fi
 	rm -rf "$l" "$out"
 	mkdir -p "$l" "$out/blobs/sha256"
-	local groups=("usr/lib" "usr/bin usr/sbin usr/libexec" "usr/share" "var" "etc bin sbin lib lib64 root home tmp run srv opt mnt media boot dev proc sys usr/include usr/local usr/games usr/src")
+	local groups=("usr/lib usr/lib64" "usr/bin usr/sbin usr/libexec" "usr/share" "var" "etc bin sbin lib lib64 root home tmp run srv opt mnt media boot dev proc sys usr/include usr/local usr/games usr/src")
 	local i=0 layers="" diffs=""
 	for g in "${groups[@]}"; do
 		# shellcheck disable=SC2086

@@ -227,9 +227,9 @@ host_lines (FILE *out, const struct bmember *m, bool self)
 }
 
 /* SELF's hosts file: its own lines kept, the network's replaced by one per
- * member (itself first).  Written in place: it is bound into the container. */
+ * member (itself first) and the gateway as host.containers.internal.  Written in place: it is bound into the container. */
 static void
-hosts_write (const struct bmember *self, const struct bmember *all, size_t n)
+hosts_write (const struct bnet *b, const struct bmember *self, const struct bmember *all, size_t n)
 {
   _cleanup_free_ char *path = NULL, *line = NULL, *buf = NULL;
   if (asprintf (&path, "%s/hosts", self->dir) < 0)
@@ -243,10 +243,18 @@ hosts_write (const struct bmember *self, const struct bmember *all, size_t n)
         fclose (out);
       return;
     }
+  bool host_named = false;
   while (getline (&line, &cap, in) > 0)
     if (strstr (line, HOSTS_MARK) == NULL)
-      fputs (line, out);
+      {
+        fputs (line, out);
+        host_named |= strstr (line, "\t" HOST_NAME) != NULL; /* --add-host */
+      }
   host_lines (out, self, true);
+  /* the host, as podman names it: the gateway */
+  char gw[INET_ADDRSTRLEN];
+  if (!host_named)
+    fprintf (out, "%s\t%s %s" HOSTS_MARK, inet_ntop (AF_INET, &b->gw4, gw, sizeof gw), HOST_NAME, HOST_NAME_BENTO);
   for (size_t i = 0; i < n; i++)
     if (strcmp (all[i].id, self->id) != 0)
       host_lines (out, &all[i], false);
@@ -286,7 +294,7 @@ network_sync (const struct bnet *b, const struct bmember *m, size_t n, bento_err
       return r;
     }
   for (size_t i = 0; i < n; i++)
-    hosts_write (&m[i], m, n);
+    hosts_write (b, &m[i], m, n);
   return nft_network_apply (b, m, n, err);
 }
 
@@ -370,6 +378,8 @@ attach_locked (struct engine *e, struct ctr *c, const struct bnet *b, struct net
   struct nl nl = { .fd = -1 };
   if (members_read (e, b, m, nm, err) < 0 || nl_open (&nl, err) < 0)
     return -1;
+  if (*m == NULL)
+    return bento_err_make (err, ENOMEM, "network members");
   struct bmember *self = &(*m)[*nm];
   memset (self, 0, sizeof *self);
   char iface[IFNAMSIZ];

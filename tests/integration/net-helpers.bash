@@ -83,3 +83,23 @@ peer_setup() {
 	ip -n "$PEER_NS" link set eth0 up
 	ip -n "$PEER_NS" link set lo up
 }
+
+# A store with the default image, a directory $WWW to serve, the static
+# udpecho; servers started into SERVERS and a peer namespace are undone by
+# net_teardown.
+net_setup() {
+	engine_setup
+	WWW=$BATS_TEST_TMPDIR/www
+	mkdir -p "$WWW"
+	UDPECHO=$BENTO_BIN_DIR/udpecho
+	[ -x "$UDPECHO" ] || UDPECHO=$BENTO_BIN_DIR/tests/udpecho
+	SERVERS=()
+	PEER_NS=
+}
+
+net_teardown() {
+	local p
+	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done
+	[ -z "$PEER_NS" ] || ip netns del "$PEER_NS" 2>/dev/null || true
+	engine_teardown
+}

@@ -9,20 +9,11 @@ load helpers
 load net-helpers
 
 setup() {
-	engine_setup
-	WWW=$BATS_TEST_TMPDIR/www
-	mkdir -p "$WWW"
-	UDPECHO=$BENTO_BIN_DIR/udpecho
-	[ -x "$UDPECHO" ] || UDPECHO=$BENTO_BIN_DIR/tests/udpecho
-	SERVERS=()
-	PEER_NS=
+	net_setup
 }
 
 teardown() {
-	local p
-	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done
-	[ -z "$PEER_NS" ] || ip netns del "$PEER_NS" 2>/dev/null || true
-	engine_teardown
+	net_teardown
 }
 
 # ---- published ports ---------------------------------------------------------
