@@ -33,7 +33,7 @@ chmod 0666 /dev/net/tun
 work=$(mktemp -d /tmp/bento-bench-net.XXXXXX)
 trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 chmod 755 "$work"
-cp build/bento build/bento-engine build/bento-init build/bento-monitor build/tests/tcpstream "$work/"
+cp build/bento build/bento-engine build/bento-init build/bento-monitor build/bento-portfwd build/tests/tcpstream "$work/"
 cp build/images/busybox.tar "$work/"
 chmod 644 "$work/busybox.tar"
 

@@ -27,7 +27,7 @@ scripts/ensure-user.sh "$USER_NAME"
 work=$(mktemp -d /tmp/bento-bench-run.XXXXXX)
 trap 'rm -rf "$work" 2>/dev/null || true' EXIT
 chmod 755 "$work"
-cp build/bento build/bento-engine build/bento-init build/bento-monitor "$work/"
+cp build/bento build/bento-engine build/bento-init build/bento-monitor build/bento-portfwd "$work/"
 cp build/images/busybox.tar "$work/"
 chmod 644 "$work/busybox.tar"
 

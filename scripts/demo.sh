@@ -22,7 +22,7 @@ fi
 # checkout may sit under a directory it cannot enter).
 work=$(mktemp -d /tmp/bento-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cp build/bento build/bento-engine build/bento-init build/bento-monitor build/mvrc "$work/"
+cp build/bento build/bento-engine build/bento-init build/bento-monitor build/bento-portfwd build/mvrc "$work/"
 cp build/images/busybox.tar "$work/"
 cp -a build/rootfs "$work/rootfs"
 chmod 0755 "$work"

@@ -131,7 +131,7 @@ cp -a build/rootfs "$work/rootfs"
 cp -a build/images "$work/images"
 for variant in build build-asan; do
 	mkdir -p "$work/$variant"
-	cp "$variant/bento" "$variant/bento-engine" "$variant/bento-init" "$variant/bento-monitor" "$variant/mvrc" "$variant/tests/recvtty" "$variant/tests/seccomp-agent" "$work/$variant/"
+	cp "$variant/bento" "$variant/bento-engine" "$variant/bento-init" "$variant/bento-monitor" "$variant/bento-portfwd" "$variant/mvrc" "$variant/tests/recvtty" "$variant/tests/seccomp-agent" "$work/$variant/"
 	# static, made by the release build only (network.bats runs it in containers)
 	cp build/tests/udpecho "$work/$variant/"
 done

@@ -30,4 +30,8 @@ void engine_mark_exited (struct engine *e, struct ctr *c, int code);
  * container (the record and rootfs stay for logs and restarts). */
 void engine_after_exit (struct engine *e, struct ctr *c, int code);
 
+/* The path of a program installed next to bento (bento-monitor,
+ * bento-portfwd). */
+char *engine_sibling (const char *name);
+
 #endif

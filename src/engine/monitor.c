@@ -80,9 +80,8 @@ should_restart (struct ctr *c, int code)
   return max == NULL || ctr_int (c, "restartCount") < atoi (max + 1);
 }
 
-/* The path of a program installed next to bento (bento-monitor). */
-static char *
-sibling (const char *name)
+char *
+engine_sibling (const char *name)
 {
   char self[4096];
   ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
@@ -139,7 +138,7 @@ monitor_run (struct engine *e, struct ctr *c, int report_fd)
   if (report_fd >= 0)
     close (report_fd);
 
-  _cleanup_free_ char *mon = sibling ("bento-monitor"), *self = sibling ("bento-engine"), *logpath = NULL;
+  _cleanup_free_ char *mon = engine_sibling ("bento-monitor"), *self = engine_sibling ("bento-engine"), *logpath = NULL;
   char pidfd[16], o[16], e2[16];
   int outfd = tty ? run.rc.tty_master : out[0], errfd = tty ? -1 : errp[0];
   snprintf (pidfd, sizeof pidfd, "%d", run.rc.pidfd);

@@ -52,6 +52,9 @@ void tool_stop (pid_t pid, unsigned long long start, const char *comm);
 /* Find TOOL on $PATH (and /usr/bin, /usr/sbin, /sbin, /bin). */
 bool tool_find (const char *tool, char *path, size_t len);
 
+/* bento-portfwd's name in /proc/PID/comm */
+#define FWD_COMM "bento-portfwd"
+
 /* ---- the init's namespaces (net-ns.c) ------------------------------------ */
 
 int net_recv_namespaces (int sock, int *user, int *net, bento_err *err);

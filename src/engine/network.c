@@ -6,7 +6,9 @@
  *   "publish"       the ports asked for (-p, -P), host port 0 to be picked
  *   "ports"         while it runs: the ports published
  *   "netTool", "netToolStart"   pasta's or slirp4netns's pid and start
- *                   time */
+ *                   time
+ *   "netFwd", "netFwdStart"     bento-portfwd's (slirp4netns's TCP ports)
+ *   "ip", "ip6", "mac", "netIface"  a bridge network's lease (bridge.h) */
 #include "engine/network.h"
 #include "engine/bridge.h"
 #include "engine/engine.h"
@@ -184,6 +186,11 @@ record_attached (struct ctr *c, const struct port_list *ports, const struct net_
           ctr_set_int (c, "netTool", n->tool);
           ctr_set_int (c, "netToolStart", (json_int_t) n->tool_start);
         }
+      if (n->fwd > 0)
+        {
+          ctr_set_int (c, "netFwd", n->fwd);
+          ctr_set_int (c, "netFwdStart", (json_int_t) n->fwd_start);
+        }
       ctr_save (c, &ignored);
     }
   ctr_unlock (c);
@@ -195,7 +202,7 @@ record_detached (struct ctr *c)
   _cleanup_err_ bento_err ignored = BENTO_ERR_INIT;
   if (ctr_lock (c, &ignored) == 0)
     {
-      const char *keys[] = { "ports", "netTool", "netToolStart" };
+      const char *keys[] = { "ports", "netTool", "netToolStart", "netFwd", "netFwdStart" };
       for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         json_object_del (c->rec, keys[i]);
       ctr_save (c, &ignored);
@@ -278,7 +285,8 @@ net_detach (struct engine *e, struct ctr *c, struct net_run *n)
     return;
   /* stopped here too: the record may not have it yet */
   tool_stop (n->tool, n->tool_start, tool_comm (n->kind));
-  n->tool = 0;
+  tool_stop (n->fwd, n->fwd_start, FWD_COMM);
+  n->tool = n->fwd = 0;
   for (size_t i = 0; i < n->n_port_fds; i++)
     closep (&n->port_fds[i]);
   free (n->port_fds);
@@ -304,6 +312,7 @@ net_cleanup_record (struct engine *e, struct ctr *c)
     return;
   if (tool > 0)
     tool_stop (tool, start, tool_comm (net_kind_of (ctr_str (c, "network"))));
+  tool_stop ((pid_t) ctr_int (c, "netFwd"), (unsigned long long) ctr_int (c, "netFwdStart"), FWD_COMM);
   remove_tool_files (c);
   record_detached (c);
 }

@@ -62,6 +62,8 @@ struct net_run
   enum net_kind kind;
   pid_t tool;        /* pasta or slirp4netns, 0 if none */
   unsigned long long tool_start; /* its start time (/proc/PID/stat) */
+  pid_t fwd;         /* slirp4netns: bento-portfwd for the TCP ports, 0 if none */
+  unsigned long long fwd_start;
   int *port_fds;     /* bridge: the host ports held while it runs */
   size_t n_port_fds;
   int userns_fd, netns_fd; /* the init's namespaces (net-ns.c) */
