@@ -10,6 +10,7 @@
 #include "engine/engine-internal.h"
 #include "engine/net-internal.h"
 #include "shared/cleanup.h"
+#include "shared/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,9 +145,10 @@ out:
   return r;
 }
 
-/* UDP: slirp4netns's add_hostfwd */
+/* UDP through slirp4netns's add_hostfwd, and TCP too when OWN (the
+ * record's portHandler slirp4netns, or no bento-portfwd beside us). */
 static int
-forward_ports (struct ctr *c, const struct port_list *ports, bento_err *err)
+forward_ports (struct ctr *c, const struct port_list *ports, bool own, bento_err *err)
 {
   _cleanup_close_ int dirfd = open (c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
@@ -154,7 +156,7 @@ forward_ports (struct ctr *c, const struct port_list *ports, bento_err *err)
   for (size_t i = 0; i < ports->n; i++)
     {
       const struct port_map *m = &ports->v[i];
-      if (strcmp (m->proto, "udp") != 0)
+      if (!own && strcmp (m->proto, "udp") != 0)
         continue;
       json_auto_t *req = json_pack ("{s:s, s:{s:s, s:s, s:i, s:i}}", "execute", "add_hostfwd", "arguments", "proto",
                                     m->proto, "host_addr", m->host_ip[0] ? m->host_ip : "0.0.0.0", "host_port",
@@ -208,7 +210,12 @@ slirp_start (struct ctr *c, const struct port_list *ports, bool rootless, struct
                                                             : wait_ready (ready[0], pidfd, log, err);
   close (ready[0]);
   close (pidfd);
-  if (r < 0 || forward_ports (c, ports, err) < 0 || start_portfwd (c, ports, n, err) < 0)
+  _cleanup_free_ char *fwd = engine_sibling ("bento-portfwd");
+  const char *handler = ctr_str (c, "portHandler");
+  bool own = (handler && strcmp (handler, "slirp4netns") == 0) || fwd == NULL || access (fwd, X_OK) != 0;
+  if (!own)
+    log_debug ("slirp4netns: TCP ports through %s", fwd);
+  if (r < 0 || forward_ports (c, ports, own, err) < 0 || (!own && start_portfwd (c, ports, n, err) < 0))
     return -1; /* net_detach stops them */
   return 0;
 }

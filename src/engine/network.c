@@ -78,6 +78,28 @@ resolve_network (struct engine *e, const char *req, const char **out, bento_err 
   return 0;
 }
 
+/* podman's slirp4netns:OPTIONS; only port_handler= (rootlesskit, the
+ * default: bento-portfwd in its place; or slirp4netns, its own forwarding). */
+static int
+slirp_options (const char *opts, const char **handler, bento_err *err)
+{
+  _cleanup_free_ char *copy = strdup (opts);
+  if (copy == NULL)
+    return bento_err_make (err, ENOMEM, "--network");
+  char *save = NULL;
+  for (char *o = strtok_r (copy, ",", &save); o; o = strtok_r (NULL, ",", &save))
+    if (strcmp (o, "port_handler=slirp4netns") == 0)
+      *handler = "slirp4netns";
+    else if (strcmp (o, "port_handler=rootlesskit") == 0)
+      *handler = NULL;
+    else
+      return bento_err_make (err, 0,
+                             "--network slirp4netns:%s: unknown option `%s` (port_handler=rootlesskit or "
+                             "port_handler=slirp4netns)",
+                             opts, o);
+  return 0;
+}
+
 /* A bridge network that exists, as root, with --ip and --mac-address that
  * fit it; those two are refused on other networks. */
 static int
@@ -144,9 +166,18 @@ int
 net_configure (struct engine *e, const struct run_opts *o, const struct image_config *ic, struct ctr *c,
                bento_err *err)
 {
-  const char *network = NULL;
-  if (resolve_network (e, o->network, &network, err) < 0 || check_bridge (e, o, network, err) < 0)
+  const char *network = NULL, *handler = NULL;
+  const char *req = o->network;
+  if (req && strncmp (req, "slirp4netns:", 12) == 0)
+    {
+      if (slirp_options (req + 12, &handler, err) < 0)
+        return -1;
+      req = "slirp4netns";
+    }
+  if (resolve_network (e, req, &network, err) < 0 || check_bridge (e, o, network, err) < 0)
     return -1;
+  if (handler)
+    ctr_set_str (c, "portHandler", handler);
   enum net_kind kind = net_kind_of (network);
   struct port_list ports = { 0 };
   if (parse_ports (e, o, ic, kind, &ports, err) < 0)

@@ -21,7 +21,7 @@ teardown() {
 # A busybox httpd behind -p, reached from the host; then rm -f leaves no
 # tool running and the port free.
 publish_httpd() { # NETWORK
-	local port id tool
+	local port id tool fwd
 	port=$(free_port tcp)
 	be run -d --name web --network "$1" -p "$port:80" busybox \
 		sh -c 'echo hello from $(hostname) >/tmp/index.html; exec httpd -f -p 80 -h /tmp'
@@ -35,9 +35,16 @@ publish_httpd() { # NETWORK
 	[ "$output" = "hello from ${id:0:12}" ]
 	tool=$(record web .netTool)
 	alive "$tool"
+	# slirp4netns's TCP ports: bento-portfwd, unless its own forwarding is asked for
+	fwd=$(record web .netFwd)
+	case $1 in
+	slirp4netns) alive "$fwd" ;;
+	*) [ "$fwd" = null ] ;;
+	esac
 	be rm -f web
 	[ "$status" -eq 0 ]
 	! alive "$tool"
+	[ "$fwd" = null ] || ! alive "$fwd"
 	port_free tcp "$port"
 }
 
@@ -49,6 +56,15 @@ publish_httpd() { # NETWORK
 @test "slirp4netns: -p publishes a busybox httpd to the host; port; rm leaves nothing" {
 	requires cmd:slirp4netns
 	publish_httpd slirp4netns
+}
+
+@test "slirp4netns:port_handler=slirp4netns: TCP ports through slirp4netns itself; a bad option is refused" {
+	requires cmd:slirp4netns
+	publish_httpd slirp4netns:port_handler=slirp4netns
+	be run --rm --network slirp4netns:mtu=1500 busybox true
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"unknown option \`mtu=1500\`"* ]]
 }
 
 @test "a published UDP port and a range, through pasta and slirp4netns" {
