@@ -8,11 +8,13 @@
  *                published ports and maps the gateway address to the host's
  *                loopback
  *   slirp4netns  the same through slirp4netns (10.0.2.0/24; 10.0.2.2 is the
- *                host's loopback, 10.0.2.3 its DNS forwarder)
+ *                host's loopback, 10.0.2.3 its DNS forwarder); its TCP ports
+ *                through bento-portfwd (slirp4netns:port_handler=slirp4netns
+ *                for its own forwarding)
  *   NAME         root: a bridge network (bridge.h), bento0 by default
  *
- * The default is private as root, and pasta, else slirp4netns, else
- * private (with a warning) rootless.  The tool runs for the life of the
+ * The default is bento0 as root, and pasta, else slirp4netns, else
+ * private (with a warning) rootless, as podman's.  The tool runs for the life of the
  * container beside it: started by whoever runs the runtime (the monitor,
  * or bento run in the foreground) once the init's namespaces exist and
  * before it starts; stopped from what the record says when the container
