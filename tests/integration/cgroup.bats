@@ -153,13 +153,14 @@ cgroup_gone() { # PATH
 @test "events streams an oom event when the OOM killer strikes" {
 	requires cgroups
 	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
-	set_args sh -c 'sleep 1; head -c 200000000 /dev/zero | tail; sleep 60'
+	# time for events to read the OOM count before the kill (a loaded machine, ASan)
+	set_args sh -c "sleep $((3 * SLOW)); head -c 200000000 /dev/zero | tail; sleep 60"
 	bentos run -d -b "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
 	timeout $((10 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 60s "$ID" >"$BATS_TEST_TMPDIR/events" &
 	local ev=$!
 	local i
-	for i in $(seq $((50 * SLOW))); do
+	for i in $(seq $((80 * SLOW))); do
 		grep -q oom "$BATS_TEST_TMPDIR/events" && break
 		sleep 0.1
 	done
