@@ -97,16 +97,22 @@ hport=$(free_port)
 "$TS" sink "$hport" &
 sink_pid=$!
 sleep 0.2
+# each round: every path in, then every path out, each time in a new
+# random order (no engine always follows the other's container teardown)
 for r in $(seq "$rounds"); do
-	for c in $configs; do
+	for c in $(shuf -e $configs); do
 		e=${c%%:*} net=${c#*:}
 		"$TS" send 127.0.0.1 "${port[$c]}" "$mib" | awk '{print $3}' >>"$out/$e-$net-in"
+	done
+	for c in $(shuf -e $configs); do
+		e=${c%%:*} net=${c#*:}
 		netopt=()
 		[ "$net" = bridge ] || netopt=(--network "$net")
 		engine "$e" "$net" run --rm "${netopt[@]}" -v "$TS:/tcpstream:ro" "$(image "$e")" sh -c \
 			"/tcpstream send \$(awk '/host.containers.internal/ { print \$1; exit }' /etc/hosts) $hport $mib" \
 			2>"$out/err" | awk '{print $3}' >>"$out/$e-$net-out"
 		[ -s "$out/$e-$net-out" ] || { echo "$c out: $(tail -2 "$out/err")" >&2; }
+		sleep 1 # what an engine still tears down after run --rm returns
 	done
 done
 kill "$sink_pid"
@@ -121,14 +127,17 @@ chmod 755 "$work/loop.sh"
 
 median() { sort -n "$1" | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-row() { # MODE NET DIR: bento's and podman's medians, and their ratio
+spread() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }'; }
+
+row() { # MODE NET DIR: bento's and podman's medians, their ratio, the spreads
 	local out=$work/$1 b p
 	b=$(median "$out/bento-$2-$3")
 	if [ -f "$out/podman-$2-$3" ]; then
 		p=$(median "$out/podman-$2-$3")
-		printf '%-9s %-12s %-4s %12.0f %12.0f %10.2f\n' "$1" "$2" "$3" "$b" "$p" "$(echo "$b / $p" | bc -l)"
+		printf '%-9s %-12s %-4s %12.0f %12.0f %12.2f   %s / %s\n' "$1" "$2" "$3" "$b" "$p" "$(echo "$b / $p" | bc -l)" \
+			"$(spread "$out/bento-$2-$3")" "$(spread "$out/podman-$2-$3")"
 	else
-		printf '%-9s %-12s %-4s %12.0f %12s %10s\n' "$1" "$2" "$3" "$b" "n/a" "-"
+		printf '%-9s %-12s %-4s %12.0f %12s %12s   %s\n' "$1" "$2" "$3" "$b" "n/a" "-" "$(spread "$out/bento-$2-$3")"
 	fi
 }
 
@@ -146,7 +155,8 @@ RL
 chmod 755 "$work/rootless.sh"
 unshare -m "$work/rootless.sh" "$USER_NAME" "$work" "$ROUNDS" "$MIB"
 
-printf '%-9s %-12s %-4s %12s %12s %10s\n' mode network dir "bento MiB/s" "podman MiB/s" "bento/podman"
+printf '%-9s %-12s %-4s %12s %12s %12s   %s\n' mode network dir "bento MiB/s" "podman MiB/s" "bento/podman" \
+	"min-max: bento / podman"
 row root bridge in
 row root bridge out
 row rootless pasta in
