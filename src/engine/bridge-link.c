@@ -9,6 +9,7 @@
 #include "engine/bridge.h"
 #include "engine/ctr.h"
 #include "engine/engine.h"
+#include "engine/engine-internal.h"
 #include "engine/net-internal.h"
 #include "engine/netlink.h"
 #include "shared/cleanup.h"
@@ -150,11 +151,38 @@ sysctl_set (const char *path, const char *value)
     log_debug ("%s: %s", path, strerror (errno));
 }
 
+/* A new bridge's DNS forwarder, when the host's resolver is on loopback
+ * (its containers' resolv.conf names the gateway then: net-files.c).  It
+ * goes by itself with the bridge. */
+static void
+dns_start (const struct bnet *b)
+{
+  char upstream[64], gw[INET_ADDRSTRLEN];
+  _cleanup_free_ char *path = engine_sibling ("bento-portfwd");
+  if (!net_loopback_resolver (upstream, sizeof upstream) || path == NULL)
+    return;
+  inet_ntop (AF_INET, &b->gw4, gw, sizeof gw);
+  char *argv[] = { path, (char *) "--dns", (char *) b->iface, gw, upstream, NULL };
+  int ready[2], pidfd = -1;
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return;
+  struct tool_spec t = { .argv = argv, .keep = &ready[1], .n_keep = 1, .userns = -1 };
+  pid_t pid = tool_spawn (&t, "/dev/null", &pidfd, &err);
+  close (ready[1]);
+  if (pid < 0 || tool_read_ready (ready[0], "the DNS forwarder", &err) < 0)
+    log_warn ("network `%s`: %s", b->name, err.msg);
+  close (ready[0]);
+  if (pidfd >= 0)
+    close (pidfd);
+}
+
 /* The bridge with the gateway's addresses, up; its index. */
 static int
 bridge_up (struct nl *nl, const struct bnet *b, bento_err *err)
 {
   int idx = (int) if_nametoindex (b->iface);
+  bool created = idx == 0;
   if (idx == 0 && nl_bridge_add (nl, b->iface, err) < 0)
     return -1;
   if (idx == 0 && (idx = (int) if_nametoindex (b->iface)) == 0)
@@ -170,6 +198,8 @@ bridge_up (struct nl *nl, const struct bnet *b, bento_err *err)
   sysctl_set ("/proc/sys/net/ipv4/ip_forward", "1");
   if (b->ipv6)
     sysctl_set ("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+  if (created)
+    dns_start (b);
   return idx;
 }
 

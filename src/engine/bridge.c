@@ -616,3 +616,13 @@ bnet_mask4 (int prefix)
 {
   return mask4 (prefix);
 }
+
+int
+bridge_gateway (struct store *s, const char *network, char *out, size_t len)
+{
+  struct bnet b;
+  _cleanup_err_ bento_err ignored = BENTO_ERR_INIT;
+  if (bnet_load (s, network, &b, &ignored) < 0 || inet_ntop (AF_INET, &b.gw4, out, (socklen_t) len) == NULL)
+    return -1;
+  return 0;
+}

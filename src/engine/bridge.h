@@ -62,6 +62,8 @@ int bnet_remove (struct engine *e, const char *name, bool force, bento_err *err)
 char **bnet_names (struct store *s, bento_err *err);
 json_t *bnet_to_json (const struct bnet *b);
 
+/* The network's IPv4 gateway, as text. */
+int bridge_gateway (struct store *s, const char *network, char *out, size_t len);
 /* At create: the network exists and --ip/--mac-address fit it. */
 int bridge_check (struct engine *e, const char *network, const char *ip, const char *mac, bento_err *err);
 /* Connect the created init's namespace (n->netns_fd) to its network. */

@@ -18,15 +18,17 @@ loopback_nameserver (const char *line)
   return strncmp (addr, "127.", 4) == 0 || strcmp (addr, "::1") == 0;
 }
 
-/* The DNS forwarder the tool offers in place of the host's loopback
- * resolvers (unreachable from another network namespace), or NULL. */
+/* The DNS forwarder the tool (or a bridge's gateway, BRIDGE_GW) offers in
+ * place of the host's loopback resolvers (unreachable from another network
+ * namespace), or NULL. */
 static const char *
-forwarder (enum net_kind kind)
+forwarder (enum net_kind kind, const char *bridge_gw)
 {
   switch (kind)
     {
     case NET_PASTA: return PASTA_DNS_FORWARD;
     case NET_SLIRP: return SLIRP_DNS;
+    case NET_BRIDGE: return bridge_gw;
     default: return NULL;
     }
 }
@@ -34,18 +36,29 @@ forwarder (enum net_kind kind)
 bool
 net_host_has_loopback_resolver (void)
 {
+  return net_loopback_resolver (NULL, 0);
+}
+
+bool
+net_loopback_resolver (char *addr, size_t len)
+{
   _cleanup_fclose_ FILE *in = fopen ("/etc/resolv.conf", "re");
   _cleanup_free_ char *line = NULL;
   size_t cap = 0;
+  char a[64];
   while (in && getline (&line, &cap, in) > 0)
-    if (loopback_nameserver (line))
-      return true;
+    if (loopback_nameserver (line) && sscanf (line, "nameserver %63s", a) == 1 && (addr == NULL || strchr (a, '.')))
+      {
+        if (addr)
+          snprintf (addr, len, "%s", a);
+        return true;
+      }
   return false;
 }
 
 /* The host's, with --dns and --dns-search in place of its own lines. */
 char *
-net_resolv_conf (const struct run_opts *o, enum net_kind kind)
+net_resolv_conf (const struct run_opts *o, enum net_kind kind, const char *bridge_gw)
 {
   char *buf = NULL;
   size_t len = 0;
@@ -72,8 +85,8 @@ net_resolv_conf (const struct run_opts *o, enum net_kind kind)
         continue;
       if (ns && kind != NET_HOST && loopback_nameserver (line))
         {
-          if (forwarder (kind) && !forwarded)
-            fprintf (out, "nameserver %s\n", forwarder (kind));
+          if (forwarder (kind, bridge_gw) && !forwarded)
+            fprintf (out, "nameserver %s\n", forwarder (kind, bridge_gw));
           forwarded = true;
           continue;
         }

@@ -22,6 +22,8 @@
 #define SLIRP_DNS "10.0.2.3"
 
 bool net_host_has_loopback_resolver (void);
+/* The host's first IPv4 resolver on loopback (into ADDR), if it has one. */
+bool net_loopback_resolver (char *addr, size_t len);
 
 /* ---- helper processes (net-tool.c) ---------------------------------------- */
 
@@ -42,6 +44,8 @@ int tool_spawn (const struct tool_spec *t, const char *log, int *pidfd, bento_er
 /* Wait up to MS for PIDFD's process to exit: its exit status, or -1 with
  * ETIMEDOUT (it is killed then). */
 int tool_wait (pid_t pid, int pidfd, int ms, bento_err *err);
+/* The tool's line on READY: "ok", or its error (WHAT names the tool). */
+int tool_read_ready (int ready, const char *what, bento_err *err);
 /* What the tool wrote to LOG, its last line of substance. */
 void tool_read_error (const char *log, char *buf, size_t len);
 /* The start time of PID (/proc/PID/stat), 0 if it is gone. */

@@ -72,29 +72,6 @@ api_call (int dirfd, json_t *req, bento_err *err)
   return 0;
 }
 
-/* Wait for bento-portfwd's line on READY: "ok", or its error. */
-static int
-fwd_ready (int ready, bento_err *err)
-{
-  char line[512];
-  size_t got = 0;
-  struct pollfd p = { .fd = ready, .events = POLLIN };
-  while (got < sizeof line - 1 && poll (&p, 1, 10000) > 0)
-    {
-      ssize_t n = read (ready, line + got, sizeof line - 1 - got);
-      if (n <= 0)
-        break;
-      got += (size_t) n;
-      if (memchr (line, '\n', got))
-        break;
-    }
-  line[got] = '\0';
-  line[strcspn (line, "\n")] = '\0';
-  if (strcmp (line, "ok") == 0)
-    return 0;
-  return bento_err_make (err, 0, "bento-portfwd: %s", got ? line : "it did not get ready");
-}
-
 /* The TCP ports of PORTS through bento-portfwd (in the container's user
  * namespace, like slirp4netns); fills n->fwd. */
 static int
@@ -132,7 +109,7 @@ start_portfwd (struct ctr *c, const struct port_list *ports, struct net_run *n, 
     goto out;
   n->fwd = pid;
   n->fwd_start = tool_start_time (pid);
-  r = fwd_ready (ready[0], err);
+  r = tool_read_ready (ready[0], "bento-portfwd", err);
 out:
   if (r < 0 && !bento_err_is_set (err))
     bento_err_make (err, ENOMEM, "bento-portfwd");

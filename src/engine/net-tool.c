@@ -187,3 +187,25 @@ tool_find (const char *tool, char *path, size_t len)
     }
   return false;
 }
+
+int
+tool_read_ready (int ready, const char *what, bento_err *err)
+{
+  char line[512];
+  size_t got = 0;
+  struct pollfd p = { .fd = ready, .events = POLLIN };
+  while (got < sizeof line - 1 && poll (&p, 1, 10000) > 0)
+    {
+      ssize_t n = read (ready, line + got, sizeof line - 1 - got);
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+      if (memchr (line, '\n', got))
+        break;
+    }
+  line[got] = '\0';
+  line[strcspn (line, "\n")] = '\0';
+  if (strcmp (line, "ok") == 0)
+    return 0;
+  return bento_err_make (err, 0, "%s: %s", what, got ? line : "it did not get ready");
+}

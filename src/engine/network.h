@@ -54,8 +54,9 @@ enum net_kind net_kind_of (const char *network);
 int net_configure (struct engine *e, const struct run_opts *o, const struct image_config *ic, struct ctr *c,
                    bento_err *err);
 
-/* The container's /etc/resolv.conf and /etc/hosts for its network. */
-char *net_resolv_conf (const struct run_opts *o, enum net_kind kind);
+/* The container's /etc/resolv.conf and /etc/hosts for its network
+ * (BRIDGE_GW: a bridge network's gateway, its DNS forwarder). */
+char *net_resolv_conf (const struct run_opts *o, enum net_kind kind, const char *bridge_gw);
 char *net_hosts_file (const struct run_opts *o, enum net_kind kind, const char *hostname, const char *name);
 
 /* What a running container's network holds in the process that runs it. */

@@ -1,5 +1,6 @@
 /* The engine's container lifecycle: create, start (in the foreground, or
  * handed to a monitor), stop, kill, remove, wait. */
+#include "engine/bridge.h"
 #include "engine/engine.h"
 #include "engine/engine-internal.h"
 #include "engine/userns-auto.h"
@@ -201,7 +202,9 @@ create_files (struct engine *e, struct ctr *c, const struct run_opts *o, const s
   const char *hostname = ctr_str (c, "hostname");
   enum net_kind kind = net_kind_of (ctr_str (c, "network"));
   _cleanup_free_ char *hosts = net_hosts_file (o, kind, hostname, ctr_str (c, "name"));
-  _cleanup_free_ char *resolv = net_resolv_conf (o, kind);
+  char gw[64];
+  bool bridge = kind == NET_BRIDGE && bridge_gateway (e->store, ctr_str (c, "network"), gw, sizeof gw) == 0;
+  _cleanup_free_ char *resolv = net_resolv_conf (o, kind, bridge ? gw : NULL);
   _cleanup_free_ char *hn = NULL, *bundle = NULL;
   if (hosts == NULL || resolv == NULL || asprintf (&hn, "%s\n", hostname) < 0
       || asprintf (&bundle, "%s/bundle", c->dir) < 0)

@@ -12,7 +12,14 @@
  * the container's network namespace and, for each connection accepted,
  * connects to 127.0.0.1:CTRPORT there and hands the socket back over a
  * socketpair; a process per connection then splices both ways.  Static:
- * it holds little for the container's life. */
+ * it holds little for the container's life.
+ *
+ *   bento-portfwd --dns IFACE LISTEN_IP UPSTREAM_IP
+ *     fd 3  the ready pipe
+ *
+ * A bridge network's DNS forwarder (bridge-link.c): queries to the
+ * gateway's port 53 relayed to the host's resolver on loopback, which the
+ * containers cannot reach; it exits once the bridge IFACE is gone. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <net/if.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PORTS 1024
@@ -289,9 +298,134 @@ serve (int sock)
     }
 }
 
+/* ---- the DNS forwarder ----------------------------------------------------- */
+
+#define DNS_PENDING 64
+
+struct query
+{
+  int fd; /* connected to the upstream resolver, -1 when free */
+  struct sockaddr_in client;
+  time_t sent;
+};
+
+static int
+dns_listen (const char *ip, struct sockaddr_in *up, const char *upstream, FILE *ready)
+{
+  struct sockaddr_in la = { .sin_family = AF_INET, .sin_port = htons (53) };
+  *up = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons (53) };
+  int s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+  if (inet_pton (AF_INET, ip, &la.sin_addr) != 1 || inet_pton (AF_INET, upstream, &up->sin_addr) != 1)
+    {
+      fprintf (ready, "--dns: `%s` or `%s` is not an IPv4 address\n", ip, upstream);
+      return -1;
+    }
+  /* REUSEADDR: the forwarder of the bridge before it may linger a second */
+  if (s < 0 || setsockopt (s, IPPROTO_IP, IP_FREEBIND, &one, sizeof one) < 0
+      || setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
+      || bind (s, (struct sockaddr *) &la, sizeof la) < 0)
+    {
+      fprintf (ready, "--dns: %s:53/udp: %s\n", ip, strerror (errno));
+      return -1;
+    }
+  return s;
+}
+
+/* A query from a container: sent upstream on a socket of its own, so the
+ * answer finds its way back to the client. */
+static void
+dns_forward (int s, const struct sockaddr_in *up, struct query *q)
+{
+  char buf[4096];
+  struct sockaddr_in client;
+  socklen_t len = sizeof client;
+  ssize_t n = recvfrom (s, buf, sizeof buf, 0, (struct sockaddr *) &client, &len);
+  if (n <= 0)
+    return;
+  struct query *slot = &q[0];
+  for (int i = 0; i < DNS_PENDING; i++)
+    if (q[i].fd < 0 || q[i].sent < slot->sent)
+      {
+        slot = &q[i];
+        if (q[i].fd < 0)
+          break;
+      }
+  if (slot->fd >= 0)
+    close (slot->fd); /* the oldest gives way */
+  slot->fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (slot->fd < 0 || connect (slot->fd, (const struct sockaddr *) up, sizeof *up) < 0
+      || send (slot->fd, buf, (size_t) n, 0) < 0)
+    {
+      if (slot->fd >= 0)
+        close (slot->fd);
+      slot->fd = -1;
+      return;
+    }
+  slot->client = client;
+  slot->sent = time (NULL);
+}
+
+static int
+dns_relay (const char *iface, const char *ip, const char *upstream, FILE *ready)
+{
+  struct sockaddr_in up;
+  unsigned index = if_nametoindex (iface);
+  int s = index ? dns_listen (ip, &up, upstream, ready) : -1;
+  if (index == 0)
+    fprintf (ready, "--dns: no interface `%s`\n", iface);
+  if (s < 0)
+    return 1;
+  fprintf (ready, "ok\n");
+  fclose (ready);
+  struct query q[DNS_PENDING];
+  for (int i = 0; i < DNS_PENDING; i++)
+    q[i].fd = -1;
+  for (;;)
+    {
+      struct pollfd p[DNS_PENDING + 1] = { { .fd = s, .events = POLLIN } };
+      for (int i = 0; i < DNS_PENDING; i++)
+        p[i + 1] = (struct pollfd) { .fd = q[i].fd, .events = POLLIN };
+      int r = poll (p, DNS_PENDING + 1, 1000);
+      if (r < 0 && errno != EINTR)
+        return 1;
+      if (if_nametoindex (iface) != index)
+        return 0; /* the bridge is gone (with the network's last container) */
+      if (r > 0 && (p[0].revents & POLLIN))
+        dns_forward (s, &up, q);
+      time_t now = time (NULL);
+      for (int i = 0; i < DNS_PENDING; i++)
+        {
+          if (q[i].fd < 0)
+            continue;
+          if (p[i + 1].fd == q[i].fd && (p[i + 1].revents & POLLIN))
+            {
+              char buf[4096];
+              ssize_t n = recv (q[i].fd, buf, sizeof buf, 0);
+              if (n > 0)
+                sendto (s, buf, (size_t) n, 0, (struct sockaddr *) &q[i].client, sizeof q[i].client);
+            }
+          else if (now - q[i].sent < 5)
+            continue;
+          close (q[i].fd);
+          q[i].fd = -1;
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 5 && strcmp (argv[1], "--dns") == 0)
+    {
+      FILE *ready = fdopen (3, "w");
+      if (ready == NULL)
+        {
+          fprintf (stderr, "bento-portfwd --dns: fd 3 (ready pipe) is needed\n");
+          return 2;
+        }
+      return dns_relay (argv[2], argv[3], argv[4], ready);
+    }
+
   char why[512] = "";
   FILE *ready = fdopen (4, "w");
   if (ready == NULL || fcntl (3, F_GETFD) < 0)

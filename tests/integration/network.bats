@@ -164,7 +164,7 @@ publish_httpd() { # NETWORK
 	[[ "$output" == *"1 packets received"* ]]
 }
 
-@test "as root, DNS through the tool's forwarder when the host's resolver is on loopback" {
+@test "as root, DNS through the tool's forwarder (the bridge's gateway) when the host's resolver is on loopback" {
 	requires root cmd:pasta cmd:slirp4netns cmd:unshare
 	local ns=127.0.0.$((RANDOM % 200 + 20))
 	python3 "$BENTO_SRC/tests/helpers/dns.py" "$ns" 53 >/dev/null 2>&1 3>&- &
@@ -172,7 +172,7 @@ publish_httpd() { # NETWORK
 	echo "nameserver $ns" >"$BATS_TEST_TMPDIR/resolv.conf"
 	# this test's own mount namespace: the host's resolv.conf stays as it is
 	_run unshare -m sh -c 'mount --bind "$1/resolv.conf" /etc/resolv.conf && shift &&
-		for net in pasta slirp4netns; do "$@" run --rm --network $net busybox sh -c \
+		for net in pasta slirp4netns bento0; do "$@" run --rm --network $net busybox sh -c \
 			"grep nameserver /etc/resolv.conf; nslookup example.test | grep ^Address | tail -1"; done' \
 		sh "$BATS_TEST_TMPDIR" "$BENTO_BIN" --root "$STATE" --storage-root "$STORE"
 	_show dns
@@ -181,6 +181,9 @@ publish_httpd() { # NETWORK
 	[ "${lines[1]}" = "Address: 10.1.2.3" ]
 	[ "${lines[2]}" = "nameserver 10.0.2.3" ]
 	[ "${lines[3]}" = "Address: 10.1.2.3" ]
+	# a bridge: the forwarder on its gateway
+	[ "${lines[4]}" = "nameserver 10.90.0.1" ]
+	[ "${lines[5]}" = "Address: 10.1.2.3" ]
 }
 
 @test "resolv.conf and hosts: --dns, --dns-search, --add-host, the host's name" {
