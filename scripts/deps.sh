@@ -13,7 +13,7 @@ build_pkgs=(
 	busybox-static
 )
 run_pkgs=(uidmap util-linux procps)
-test_pkgs=(bats jq libclang-rt-14-dev clang iproute2 runc crun podman containerd passt slirp4netns
+test_pkgs=(bats jq libclang-rt-14-dev clang iproute2 nftables runc crun podman containerd passt slirp4netns
 	qemu-system-x86 linux-image-amd64 kmod cpio
 	docker-registry skopeo umoci apache2-utils openssl python3 zstd)
 

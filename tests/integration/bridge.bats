@@ -278,10 +278,7 @@ used" ]
 		[[ "$output" == "bento: -p \`$spec\`: "* ]]
 	done
 	port=$(free_port tcp)
-	python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$port" 3>&- &
-	SERVERS+=($!)
-	sleep 0.3
+	hold_port "$port"
 	be run -d --network used -p "$port:80" busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"host port $port/tcp: Address already in use"* ]]

@@ -103,3 +103,11 @@ net_teardown() {
 	[ -z "$PEER_NS" ] || ip netns del "$PEER_NS" 2>/dev/null || true
 	engine_teardown
 }
+
+# A process of the test's listening on TCP PORT for 30 s: a port in use
+hold_port() {
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$1" 3>&- &
+	SERVERS+=($!)
+	sleep 0.3
+}

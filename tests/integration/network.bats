@@ -252,10 +252,7 @@ publish_httpd() { # NETWORK
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"publishing ports needs pasta, slirp4netns or a bridge network"* ]]
 	port=$(free_port tcp)
-	python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$port" 3>&- &
-	SERVERS+=($!)
-	sleep 0.3
+	hold_port "$port"
 	be run -d --network pasta -p "$port:80" busybox true
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
