@@ -417,17 +417,23 @@ attach_locked (struct engine *e, struct ctr *c, const struct bnet *b, struct net
   int br = bridge_up (&nl, b, err);
   int r = -1;
   const char *keys[] = { "netIface" };
-  json_t *vals[] = { json_string (iface) };
   if (br < 0 || pick_ip (b, *m, *nm, ctr_str (c, "ipRequest"), &self->ip, err) < 0
-      || record_fields (c, keys, vals, 1, err) < 0 || member_from_new (c, self, iface) < 0)
+      || record_fields (c, keys, (json_t *[]) { json_string (iface) }, 1, err) < 0
+      || member_from_new (c, self, iface) < 0)
     goto out;
   if ((self->has6 = b->ipv6))
     ip6_for (b, self->ip, &self->ip6);
   uint8_t mac[6];
   mac_for (c, self->ip, mac);
-  int host;
-  if (nl_veth_add (&nl, iface, br, "eth0", n->netns_fd, mac, err) < 0 || (host = (int) if_nametoindex (iface)) == 0
-      || nl_link_up (&nl, host, err) < 0 || configure_inside (n->netns_fd, b, self, err) < 0
+  if (nl_veth_add (&nl, iface, br, "eth0", n->netns_fd, mac, err) < 0)
+    goto out;
+  int host = (int) if_nametoindex (iface);
+  if (host == 0)
+    {
+      bento_err_make (err, errno, "veth `%s`", iface);
+      goto out;
+    }
+  if (nl_link_up (&nl, host, err) < 0 || configure_inside (n->netns_fd, b, self, err) < 0
       || reserve_ports (c, self, n, err) < 0)
     goto out;
   char ip[INET6_ADDRSTRLEN], ip6[INET6_ADDRSTRLEN], macs[18];
