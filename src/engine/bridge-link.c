@@ -163,18 +163,11 @@ dns_start (const struct bnet *b)
     return;
   inet_ntop (AF_INET, &b->gw4, gw, sizeof gw);
   char *argv[] = { path, (char *) "--dns", (char *) b->iface, gw, upstream, NULL };
-  int ready[2], pidfd = -1;
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return;
-  struct tool_spec t = { .argv = argv, .keep = &ready[1], .n_keep = 1, .userns = -1 };
-  pid_t pid = tool_spawn (&t, "/dev/null", &pidfd, &err);
-  close (ready[1]);
-  if (pid < 0 || tool_read_ready (ready[0], "the DNS forwarder", &err) < 0)
+  struct tool_spec t = { .argv = argv, .userns = -1 };
+  pid_t pid;
+  if (tool_spawn_ready (&t, "/dev/null", "the DNS forwarder", &pid, &err) < 0)
     log_warn ("network `%s`: %s", b->name, err.msg);
-  close (ready[0]);
-  if (pidfd >= 0)
-    close (pidfd);
 }
 
 /* The bridge with the gateway's addresses, up; its index. */

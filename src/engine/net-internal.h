@@ -44,8 +44,10 @@ int tool_spawn (const struct tool_spec *t, const char *log, int *pidfd, bento_er
 /* Wait up to MS for PIDFD's process to exit: its exit status, or -1 with
  * ETIMEDOUT (it is killed then). */
 int tool_wait (pid_t pid, int pidfd, int ms, bento_err *err);
-/* The tool's line on READY: "ok", or its error (WHAT names the tool). */
-int tool_read_ready (int ready, const char *what, bento_err *err);
+/* tool_spawn with a pipe after T's fds, on which it says "ok\n" when
+ * ready, or its error (WHAT names it); waits for that line.  *PID is set
+ * once it runs, also when it then fails (stop it). */
+int tool_spawn_ready (const struct tool_spec *t, const char *log, const char *what, pid_t *pid, bento_err *err);
 /* What the tool wrote to LOG, its last line of substance. */
 void tool_read_error (const char *log, char *buf, size_t len);
 /* The start time of PID (/proc/PID/stat), 0 if it is gone. */

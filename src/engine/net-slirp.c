@@ -80,7 +80,7 @@ start_portfwd (struct ctr *c, const struct port_list *ports, struct net_run *n, 
   _cleanup_free_ char *path = engine_sibling ("bento-portfwd"), *log = NULL;
   char **argv = calloc (ports->n + 2, sizeof *argv);
   size_t a = 0;
-  int r = -1, ready[2] = { -1, -1 }, pidfd = -1;
+  int r = -1;
   if (path == NULL || argv == NULL || asprintf (&log, "%s/portfwd.log", c->dir) < 0)
     goto out;
   argv[a++] = path;
@@ -90,32 +90,17 @@ start_portfwd (struct ctr *c, const struct port_list *ports, struct net_run *n, 
                      ports->v[i].host_ip[0] ? "@" : "", ports->v[i].host_ip)
                < 0)
       goto out;
-  if (a == 1)
+  r = 0;
+  if (a > 1)
     {
-      r = 0;
-      goto out;
+      struct tool_spec t = { .argv = argv, .keep = &n->netns_fd, .n_keep = 1,
+                             .userns = net_other_userns (n->userns_fd) ? n->userns_fd : -1 };
+      r = tool_spawn_ready (&t, log, "bento-portfwd", &n->fwd, err);
+      n->fwd_start = n->fwd > 0 ? tool_start_time (n->fwd) : 0;
     }
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    {
-      bento_err_make (err, errno, "pipe");
-      goto out;
-    }
-  int keep[2] = { n->netns_fd, ready[1] };
-  struct tool_spec t = { .argv = argv, .keep = keep, .n_keep = 2,
-                         .userns = net_other_userns (n->userns_fd) ? n->userns_fd : -1 };
-  pid_t pid = tool_spawn (&t, log, &pidfd, err);
-  closep (&ready[1]);
-  if (pid < 0)
-    goto out;
-  n->fwd = pid;
-  n->fwd_start = tool_start_time (pid);
-  r = tool_read_ready (ready[0], "bento-portfwd", err);
 out:
   if (r < 0 && !bento_err_is_set (err))
     bento_err_make (err, ENOMEM, "bento-portfwd");
-  closep (&ready[0]);
-  closep (&ready[1]);
-  closep (&pidfd);
   for (size_t i = 1; argv && i < a; i++)
     free (argv[i]);
   free (argv);

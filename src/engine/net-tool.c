@@ -188,8 +188,8 @@ tool_find (const char *tool, char *path, size_t len)
   return false;
 }
 
-int
-tool_read_ready (int ready, const char *what, bento_err *err)
+static int
+read_ready (int ready, const char *what, bento_err *err)
 {
   char line[512];
   size_t got = 0;
@@ -208,4 +208,31 @@ tool_read_ready (int ready, const char *what, bento_err *err)
   if (strcmp (line, "ok") == 0)
     return 0;
   return bento_err_make (err, 0, "%s: %s", what, got ? line : "it did not get ready");
+}
+
+int
+tool_spawn_ready (const struct tool_spec *t, const char *log, const char *what, pid_t *pid, bento_err *err)
+{
+  int keep[TOOL_MAX_FDS], ready[2], pidfd = -1;
+  *pid = 0;
+  if (t->n_keep >= TOOL_MAX_FDS)
+    return bento_err_make (err, EINVAL, "too many fds for `%s`", t->argv[0]);
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return bento_err_make (err, errno, "pipe");
+  for (size_t i = 0; i < t->n_keep; i++)
+    keep[i] = t->keep[i];
+  keep[t->n_keep] = ready[1];
+  struct tool_spec with_ready = *t;
+  with_ready.keep = keep;
+  with_ready.n_keep = t->n_keep + 1;
+  pid_t p = tool_spawn (&with_ready, log, &pidfd, err);
+  close (ready[1]);
+  int r = p < 0 ? -1 : read_ready (ready[0], what, err);
+  close (ready[0]);
+  if (p > 0)
+    {
+      *pid = p;
+      close (pidfd);
+    }
+  return r;
 }
