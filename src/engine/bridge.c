@@ -63,6 +63,13 @@ bnet_contains4 (const struct bnet *b, struct in_addr a)
   return (a.s_addr & mask4 (b->prefix4)) == b->net4.s_addr;
 }
 
+/* In B's subnet, and neither its network nor its broadcast address. */
+static bool
+host_address4 (const struct bnet *b, struct in_addr a)
+{
+  return bnet_contains4 (b, a) && a.s_addr != b->net4.s_addr && a.s_addr != (b->net4.s_addr | ~mask4 (b->prefix4));
+}
+
 static bool
 overlap4 (struct in_addr a, int pa, struct in_addr b, int pb)
 {
@@ -289,44 +296,67 @@ bnet_names (struct store *s, bento_err *err)
 
 /* ---- create ------------------------------------------------------------------- */
 
-/* Does the candidate overlap a network of the store (but SELF) or a host
- * route?  Says which in ERR. */
-static int
-check_free (struct store *s, const struct bnet *cand, bento_err *err)
+/* Every definition of the store (bento0 among them), read once for a
+ * create to check its candidates against. */
+struct bnets
 {
-  _cleanup_err_ bento_err ignored = BENTO_ERR_INIT;
-  char **names = strcmp (cand->name, BRIDGE_DEFAULT) == 0 ? NULL : bnet_names (s, &ignored);
-  int r = 0;
-  for (char **p = names; p && *p && r == 0; p++)
+  struct bnet *v;
+  size_t n;
+};
+
+static int
+bnets_read (struct store *s, struct bnets *out, bento_err *err)
+{
+  char **names = bnet_names (s, err);
+  size_t count = 0;
+  while (names && names[count])
+    count++;
+  out->n = 0;
+  out->v = names ? calloc (count + 1, sizeof *out->v) : NULL;
+  for (size_t i = 0; i < count; i++)
     {
-      struct bnet o;
-      bento_err_clear (&ignored);
-      if (strcmp (*p, cand->name) == 0 || bnet_read (s, *p, &o, &ignored) < 0)
-        continue;
-      char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-      if (overlap4 (cand->net4, cand->prefix4, o.net4, o.prefix4))
-        r = bento_err_make (err, 0, "subnet %s/%d overlaps network `%s` (%s/%d)",
-                            inet_ntop (AF_INET, &cand->net4, a, sizeof a), cand->prefix4, o.name,
-                            inet_ntop (AF_INET, &o.net4, b, sizeof b), o.prefix4);
-      else if (cand->ipv6 && o.ipv6 && overlap6 (&cand->net6, cand->prefix6, &o.net6, o.prefix6))
-        r = bento_err_make (err, 0, "subnet %s/%d overlaps network `%s` (%s/%d)",
-                            inet_ntop (AF_INET6, &cand->net6, a, sizeof a), cand->prefix6, o.name,
-                            inet_ntop (AF_INET6, &o.net6, b, sizeof b), o.prefix6);
-      else if (strcmp (cand->iface, o.iface) == 0)
-        r = bento_err_make (err, 0, "interface `%s` is network `%s`'s", o.iface, o.name);
+      _cleanup_err_ bento_err ignored = BENTO_ERR_INIT;
+      if (out->v && bnet_read (s, names[i], &out->v[out->n], &ignored) == 0)
+        out->n++;
+      free (names[i]);
     }
-  for (char **p = names; p && *p; p++)
-    free (*p);
   free (names);
-  char dev[64], a[INET6_ADDRSTRLEN];
-  if (r == 0 && host_route_overlaps4 (cand->net4, cand->prefix4, dev, sizeof dev) && strcmp (dev, cand->iface) != 0)
-    r = bento_err_make (err, 0, "subnet %s/%d overlaps a route of the host's (on %s)",
-                        inet_ntop (AF_INET, &cand->net4, a, sizeof a), cand->prefix4, dev);
-  if (r == 0 && cand->ipv6 && host_route_overlaps6 (&cand->net6, cand->prefix6, dev, sizeof dev)
+  if (out->v == NULL)
+    return bento_err_is_set (err) ? -1 : bento_err_make (err, ENOMEM, "networks");
+  return 0;
+}
+
+/* Does the candidate overlap another network or a host route, or take
+ * another's interface?  Says which in ERR. */
+static int
+check_free (const struct bnets *others, const struct bnet *cand, bento_err *err)
+{
+  char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+  for (size_t i = 0; i < others->n; i++)
+    {
+      const struct bnet *o = &others->v[i];
+      if (strcmp (o->name, cand->name) == 0)
+        continue;
+      if (overlap4 (cand->net4, cand->prefix4, o->net4, o->prefix4))
+        return bento_err_make (err, 0, "subnet %s/%d overlaps network `%s` (%s/%d)",
+                               inet_ntop (AF_INET, &cand->net4, a, sizeof a), cand->prefix4, o->name,
+                               inet_ntop (AF_INET, &o->net4, b, sizeof b), o->prefix4);
+      if (cand->ipv6 && o->ipv6 && overlap6 (&cand->net6, cand->prefix6, &o->net6, o->prefix6))
+        return bento_err_make (err, 0, "subnet %s/%d overlaps network `%s` (%s/%d)",
+                               inet_ntop (AF_INET6, &cand->net6, a, sizeof a), cand->prefix6, o->name,
+                               inet_ntop (AF_INET6, &o->net6, b, sizeof b), o->prefix6);
+      if (strcmp (cand->iface, o->iface) == 0)
+        return bento_err_make (err, 0, "interface `%s` is network `%s`'s", o->iface, o->name);
+    }
+  char dev[64];
+  if (host_route_overlaps4 (cand->net4, cand->prefix4, dev, sizeof dev) && strcmp (dev, cand->iface) != 0)
+    return bento_err_make (err, 0, "subnet %s/%d overlaps a route of the host's (on %s)",
+                           inet_ntop (AF_INET, &cand->net4, a, sizeof a), cand->prefix4, dev);
+  if (cand->ipv6 && host_route_overlaps6 (&cand->net6, cand->prefix6, dev, sizeof dev)
       && strcmp (dev, cand->iface) != 0)
-    r = bento_err_make (err, 0, "subnet %s/%d overlaps a route of the host's (on %s)",
-                        inet_ntop (AF_INET6, &cand->net6, a, sizeof a), cand->prefix6, dev);
-  return r;
+    return bento_err_make (err, 0, "subnet %s/%d overlaps a route of the host's (on %s)",
+                           inet_ntop (AF_INET6, &cand->net6, a, sizeof a), cand->prefix6, dev);
+  return 0;
 }
 
 static int
@@ -337,9 +367,7 @@ set_subnet4 (struct bnet *b, const char *subnet, const char *gateway, bento_err 
                            subnet);
   b->net4.s_addr &= mask4 (b->prefix4);
   b->gw4.s_addr = htonl (ntohl (b->net4.s_addr) + 1);
-  if (gateway
-      && (inet_pton (AF_INET, gateway, &b->gw4) != 1 || !bnet_contains4 (b, b->gw4)
-          || b->gw4.s_addr == b->net4.s_addr || b->gw4.s_addr == (b->net4.s_addr | ~mask4 (b->prefix4))))
+  if (gateway && (inet_pton (AF_INET, gateway, &b->gw4) != 1 || !host_address4 (b, b->gw4)))
     return bento_err_make (err, 0, "--gateway `%s`: not a host address of %s", gateway, subnet);
   return 0;
 }
@@ -367,7 +395,7 @@ set_subnet6 (struct bnet *b, const char *subnet, const char *gateway, bento_err 
 /* The first 10.90.N.0/24 (and fd90:0:0:N::/64) that is free; a subnet
  * given is checked later, by itself. */
 static int
-pick_subnets (struct store *s, struct bnet *b, bool want4, bool want6, bento_err *err)
+pick_subnets (const struct bnets *others, struct bnet *b, bool want4, bool want6, bento_err *err)
 {
   _cleanup_err_ bento_err why = BENTO_ERR_INIT;
   bool given6 = b->ipv6 && !want6;
@@ -382,7 +410,7 @@ pick_subnets (struct store *s, struct bnet *b, bool want4, bool want6, bento_err
       bento_err_clear (&why);
       cand = *b;
       cand.ipv6 = b->ipv6 && !given6;
-      if (check_free (s, &cand, &why) == 0)
+      if (check_free (others, &cand, &why) == 0)
         return 0;
     }
   return bento_err_make (err, 0, "no free subnet left in 10.90.0.0/16: give one with --subnet");
@@ -390,24 +418,14 @@ pick_subnets (struct store *s, struct bnet *b, bool want4, bool want6, bento_err
 
 /* bentoN, the first N that no network of the store and no link has. */
 static int
-pick_iface (struct store *s, struct bnet *b, bento_err *err)
+pick_iface (const struct bnets *others, struct bnet *b, bento_err *err)
 {
   for (unsigned n = 1; n < 1000; n++)
     {
       snprintf (b->iface, sizeof b->iface, "bento%u", n);
-      if (if_nametoindex (b->iface) != 0)
-        continue;
-      _cleanup_err_ bento_err why = BENTO_ERR_INIT;
-      char **names = bnet_names (s, &why);
-      bool taken = false;
-      for (char **p = names; p && *p; p++)
-        {
-          struct bnet o;
-          bento_err_clear (&why);
-          taken |= bnet_read (s, *p, &o, &why) == 0 && strcmp (o.iface, b->iface) == 0;
-          free (*p);
-        }
-      free (names);
+      bool taken = if_nametoindex (b->iface) != 0;
+      for (size_t i = 0; i < others->n && !taken; i++)
+        taken = strcmp (others->v[i].iface, b->iface) == 0;
       if (!taken)
         return 0;
     }
@@ -428,7 +446,7 @@ fill_new (struct bnet *b, const char *name, bento_err *err)
 }
 
 static int
-define (struct store *s, const char *name, const struct bnet_opts *o, struct bnet *b, bento_err *err)
+define (const struct bnets *others, const char *name, const struct bnet_opts *o, struct bnet *b, bento_err *err)
 {
   if (fill_new (b, name, err) < 0)
     return -1;
@@ -443,7 +461,7 @@ define (struct store *s, const char *name, const struct bnet_opts *o, struct bne
     }
   else if (strcmp (name, BRIDGE_DEFAULT) == 0)
     snprintf (b->iface, sizeof b->iface, "%s", BRIDGE_DEFAULT);
-  else if (pick_iface (s, b, err) < 0)
+  else if (pick_iface (others, b, err) < 0)
     return -1;
   if (o->gateway4 && !o->subnet4)
     return bento_err_make (err, 0, "--gateway `%s` needs --subnet", o->gateway4);
@@ -452,9 +470,9 @@ define (struct store *s, const char *name, const struct bnet_opts *o, struct bne
   if (o->subnet6 && set_subnet6 (b, o->subnet6, o->gateway6, err) < 0)
     return -1;
   bool want6 = o->ipv6 && !o->subnet6;
-  if ((!o->subnet4 || want6) && pick_subnets (s, b, !o->subnet4, want6, err) < 0)
+  if ((!o->subnet4 || want6) && pick_subnets (others, b, !o->subnet4, want6, err) < 0)
     return -1;
-  return check_free (s, b, err);
+  return check_free (others, b, err);
 }
 
 /* ---- the lock ------------------------------------------------------------------- */
@@ -485,7 +503,12 @@ bnet_create (struct store *s, const char *name, const struct bnet_opts *o, struc
   if (strcmp (name, BRIDGE_DEFAULT) == 0 || bnet_read (s, name, out, err) == 0)
     return bento_err_make (err, 0, "network `%s` already exists", name);
   bento_err_clear (err);
-  if (define (s, name, o, out, err) < 0 || bnet_write (s, out, true, err) < 0)
+  struct bnets others;
+  if (bnets_read (s, &others, err) < 0)
+    return -1;
+  int r = define (&others, name, o, out, err);
+  free (others.v);
+  if (r < 0 || bnet_write (s, out, true, err) < 0)
     return -1;
   set_table (s, out);
   return 0;
@@ -573,19 +596,22 @@ bnet_remove (struct engine *e, const char *name, bool force, bento_err *err)
   return 0;
 }
 
+bool
+bnet_exists (struct store *s, const char *name)
+{
+  _cleanup_free_ char *rel = name_ok (name) ? def_path (name) : NULL;
+  return strcmp (name, BRIDGE_DEFAULT) == 0
+         || (rel && faccessat (s->dirfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0);
+}
+
 int
 bridge_check (struct engine *e, const char *network, const char *ip, const char *mac, bento_err *err)
 {
-  if (e->store->rootless)
-    return bento_err_make (err, 0,
-                           "--network `%s`: bridge networks need root (rootless: pasta, slirp4netns, private, none)",
-                           network);
   struct bnet b;
   if (bnet_load (e->store, network, &b, err) < 0)
     return bento_err_wrap (err, "--network");
   struct in_addr a;
-  if (ip && (inet_pton (AF_INET, ip, &a) != 1 || !bnet_contains4 (&b, a) || a.s_addr == b.gw4.s_addr
-             || a.s_addr == b.net4.s_addr || a.s_addr == (b.net4.s_addr | ~mask4 (b.prefix4))))
+  if (ip && (inet_pton (AF_INET, ip, &a) != 1 || !host_address4 (&b, a) || a.s_addr == b.gw4.s_addr))
     {
       char net[INET_ADDRSTRLEN];
       inet_ntop (AF_INET, &b.net4, net, sizeof net);

@@ -64,7 +64,9 @@ json_t *bnet_to_json (const struct bnet *b);
 
 /* The network's IPv4 gateway, as text. */
 int bridge_gateway (struct store *s, const char *network, char *out, size_t len);
-/* At create: the network exists and --ip/--mac-address fit it. */
+/* Is there a network NAME (bento0 always is)? */
+bool bnet_exists (struct store *s, const char *name);
+/* At create, as root: the network NAME loads and --ip/--mac-address fit it. */
 int bridge_check (struct engine *e, const char *network, const char *ip, const char *mac, bento_err *err);
 /* Connect the created init's namespace (n->netns_fd) to its network. */
 int bridge_attach (struct engine *e, struct ctr *c, struct net_run *n, bento_err *err);

@@ -107,21 +107,18 @@ check_bridge (struct engine *e, const struct run_opts *o, const char *network, b
 {
   if (net_kind_of (network) == NET_BRIDGE)
     {
-      _cleanup_err_ bento_err why = BENTO_ERR_INIT;
-      if (bridge_check (e, network, o->ip, o->mac_address, &why) == 0)
-        return 0;
       /* a name that is no network at all: say what the choices are */
-      if (!e->store->rootless && strstr (why.msg, "does not exist"))
-        return bento_err_make (err, 0,
-                               "--network `%s`: unknown network (none, host, private, pasta, slirp4netns or a "
-                               "network of `bento network ls`)",
-                               network);
       if (e->store->rootless)
         return bento_err_make (err, 0,
                                "--network `%s`: unknown network (none, host, private, pasta or slirp4netns; bridge "
                                "networks need root)",
                                network);
-      return bento_err_set_raw (err, why.errnum, why.msg);
+      if (!bnet_exists (e->store, network))
+        return bento_err_make (err, 0,
+                               "--network `%s`: unknown network (none, host, private, pasta, slirp4netns or a "
+                               "network of `bento network ls`)",
+                               network);
+      return bridge_check (e, network, o->ip, o->mac_address, err);
     }
   if (o->ip || o->mac_address)
     return bento_err_make (err, 0, "%s needs a bridge network, not `%s`", o->ip ? "--ip" : "--mac-address",
