@@ -45,23 +45,31 @@ members_free (struct bmember *v, size_t n)
   free (v);
 }
 
+/* M's names and paths from C's record; IFACE its veth. */
+static int
+member_names (struct ctr *c, struct bmember *m, const char *iface)
+{
+  const char *name = ctr_str (c, "name"), *host = ctr_str (c, "hostname");
+  m->id = strdup (c->id);
+  m->name = strdup (name ? name : c->id);
+  m->hostname = strdup (host ? host : name ? name : c->id);
+  m->dir = strdup (c->dir);
+  m->iface = strdup (iface);
+  return m->id && m->name && m->hostname && m->dir && m->iface ? 0 : -1;
+}
+
+/* A member with its lease, from its record. */
 static int
 member_from (struct ctr *c, struct bmember *m)
 {
   memset (m, 0, sizeof *m);
-  const char *ip = ctr_str (c, "ip"), *ip6 = ctr_str (c, "ip6");
+  const char *ip = ctr_str (c, "ip"), *ip6 = ctr_str (c, "ip6"), *iface = ctr_str (c, "netIface");
   if (ip == NULL || inet_pton (AF_INET, ip, &m->ip) != 1)
     return -1;
   m->has6 = ip6 && inet_pton (AF_INET6, ip6, &m->ip6) == 1;
-  const char *name = ctr_str (c, "name"), *host = ctr_str (c, "hostname"), *iface = ctr_str (c, "netIface");
-  m->id = strdup (c->id);
-  m->name = strdup (name ? name : c->id);
-  m->hostname = strdup (host ? host : m->name ? m->name : "");
-  m->dir = strdup (c->dir);
-  m->iface = strdup (iface ? iface : "");
   if (port_list_from_json (json_object_get (c->rec, "ports"), &m->ports) < 0)
     port_list_free (&m->ports);
-  return m->id && m->name && m->hostname && m->dir && m->iface ? 0 : -1;
+  return member_names (c, m, iface ? iface : "");
 }
 
 /* The containers with a lease on B whose veth still exists (one whose
@@ -383,18 +391,6 @@ reserve_ports (struct ctr *c, struct bmember *self, struct net_run *n, bento_err
 }
 
 static int
-member_from_new (struct ctr *c, struct bmember *m, const char *iface)
-{
-  const char *name = ctr_str (c, "name"), *host = ctr_str (c, "hostname");
-  m->id = strdup (c->id);
-  m->name = strdup (name ? name : c->id);
-  m->hostname = strdup (host ? host : c->id);
-  m->dir = strdup (c->dir);
-  m->iface = strdup (iface);
-  return m->id && m->name && m->hostname && m->dir && m->iface ? 0 : -1;
-}
-
-static int
 attach_locked (struct engine *e, struct ctr *c, const struct bnet *b, struct net_run *n, struct bmember **m,
                size_t *nm, bento_err *err)
 {
@@ -412,7 +408,7 @@ attach_locked (struct engine *e, struct ctr *c, const struct bnet *b, struct net
   const char *keys[] = { "netIface" };
   if (br < 0 || pick_ip (b, *m, *nm, ctr_str (c, "ipRequest"), &self->ip, err) < 0
       || record_fields (c, keys, (json_t *[]) { json_string (iface) }, 1, err) < 0
-      || member_from_new (c, self, iface) < 0)
+      || member_names (c, self, iface) < 0)
     goto out;
   if ((self->has6 = b->ipv6))
     ip6_for (b, self->ip, &self->ip6);

@@ -39,31 +39,32 @@ nft_run (const char *cmds, bento_err *err)
   return r != 0 ? -1 : 0;
 }
 
+/* One DNAT rule of published port P to ADDR (an in_addr, or an in6_addr
+ * when V6) of a member. */
+static void
+dnat_rule (FILE *out, const struct port_map *p, bool v6, const void *addr)
+{
+  char ip[INET6_ADDRSTRLEN];
+  inet_ntop (v6 ? AF_INET6 : AF_INET, addr, ip, sizeof ip);
+  const char *family = v6 ? "ip6" : "ip";
+  if (p->host_ip[0])
+    fprintf (out, "\t\t%s daddr %s ", family, p->host_ip);
+  else
+    fprintf (out, "\t\tmeta nfproto %s ", v6 ? "ipv6" : "ipv4");
+  fprintf (out, "%s dport %u dnat %s to %s%s%s:%u\n", p->proto, p->host_port, family, v6 ? "[" : "", ip,
+           v6 ? "]" : "", p->ctr_port);
+}
+
+/* P's rules: IPv4, and IPv6 for a member that has it (a host address
+ * given picks its own family). */
 static void
 port_rule (FILE *out, const struct port_map *p, const struct bmember *m)
 {
-  char ip[INET6_ADDRSTRLEN];
   bool host6 = strchr (p->host_ip, ':') != NULL;
   if (!host6)
-    {
-      inet_ntop (AF_INET, &m->ip, ip, sizeof ip);
-      fprintf (out, "\t\t");
-      if (p->host_ip[0])
-        fprintf (out, "ip daddr %s ", p->host_ip);
-      else
-        fprintf (out, "meta nfproto ipv4 ");
-      fprintf (out, "%s dport %u dnat ip to %s:%u\n", p->proto, p->host_port, ip, p->ctr_port);
-    }
+    dnat_rule (out, p, false, &m->ip);
   if (m->has6 && (host6 || !p->host_ip[0]))
-    {
-      inet_ntop (AF_INET6, &m->ip6, ip, sizeof ip);
-      fprintf (out, "\t\t");
-      if (p->host_ip[0])
-        fprintf (out, "ip6 daddr %s ", p->host_ip);
-      else
-        fprintf (out, "meta nfproto ipv6 ");
-      fprintf (out, "%s dport %u dnat ip6 to [%s]:%u\n", p->proto, p->host_port, ip, p->ctr_port);
-    }
+    dnat_rule (out, p, true, &m->ip6);
 }
 
 static void
