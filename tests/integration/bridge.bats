@@ -194,14 +194,11 @@ t2" ]
 @test "bridge: a published port keeps the client's address (from the test's own namespace)" {
 	requires root
 	peer_setup
-	local port i
+	local port
 	port=$(free_port tcp)
 	be run -d --name src -p "$port:80" busybox sh -c 'echo hi >/tmp/i; exec httpd -f -vv -p 80 -h /tmp'
 	[ "$status" -eq 0 ]
-	for i in $(seq 50); do
-		ip netns exec "$PEER_NS" timeout 5 busybox wget -qO- "http://$PEER_HOST:$port/i" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	peer_fetch "http://$PEER_HOST:$port/i"
 	be logs src
 	[[ "$output" == *"$PEER_IP"* ]]
 }

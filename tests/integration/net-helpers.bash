@@ -104,6 +104,16 @@ net_teardown() {
 	engine_teardown
 }
 
+# GET URL from the peer namespace, retried while the server starts (what
+# it answers does not count: the server's log is what the tests read)
+peer_fetch() {
+	local i
+	for i in $(seq 50); do
+		ip netns exec "$PEER_NS" timeout 5 busybox wget -qO- "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+}
+
 # A process of the test's listening on TCP PORT for 30 s: a port in use
 hold_port() {
 	python3 -c 'import socket, sys, time

@@ -152,11 +152,7 @@ publish_httpd() { # NETWORK
 	be run -d --name src --network pasta --cap-add NET_RAW -p "$port:80" busybox \
 		sh -c 'echo hi >/tmp/i; exec httpd -f -vv -p 80 -h /tmp'
 	[ "$status" -eq 0 ]
-	local i
-	for i in $(seq 50); do
-		ip netns exec "$PEER_NS" timeout 5 busybox wget -qO- "http://$PEER_HOST:$port/i" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	peer_fetch "http://$PEER_HOST:$port/i"
 	be logs src
 	[[ "$output" == *"$PEER_IP"* ]]
 	be exec src ping -c 1 -W 5 "$PEER_IP"
