@@ -8,6 +8,7 @@
 #include "runtime/container.h"
 #include "shared/cleanup.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,17 +41,34 @@ emit (const char *type, const char *id, json_t *data)
   json_decref (o);
 }
 
-/* Re-read the state each round: the container may have stopped. */
+/* Re-read the state each round: the container may have stopped.  False
+ * when it stopped or was deleted; a state that cannot be read for another
+ * reason is said, once, and ends the watch too. */
 static bool
-still_there (int rootfd, const char *id, struct container_state *st)
+still_there (int rootfd, const char *id)
 {
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
   _cleanup_close_ int dirfd = -1;
-  state_clear (st);
-  memset (st, 0, sizeof *st);
-  if (container_open_state (rootfd, id, &dirfd, st, &err) < 0)
-    return false;
-  return state_status (dirfd, st) != STATUS_STOPPED;
+  _cleanup_state_ struct container_state st = { 0 };
+  if (container_open_state (rootfd, id, &dirfd, &st, &err) < 0)
+    {
+      if (err.errnum != ENOENT)
+        fprintf (stderr, "bento events: %s\n", err.msg);
+      return false;
+    }
+  return state_status (dirfd, &st) != STATUS_STOPPED;
+}
+
+/* Print an oom line for each kill since *seen.  A count that cannot be read
+ * (the cgroup going away) is no kill: *seen stays. */
+static void
+report_ooms (const struct container_state *st, const char *id, uint64_t *seen)
+{
+  uint64_t now;
+  if (cgroup_oom_kills (st, &now) < 0)
+    return;
+  for (; *seen < now; (*seen)++)
+    emit ("oom", id, NULL);
 }
 
 int
@@ -95,8 +113,11 @@ cmd_events (struct bento_global *g, int argc, char **argv)
       emit ("stats", id, data);
       return 0;
     }
-  uint64_t ooms = cgroup_oom_kills (&st);
-  /* Poll the OOM counter often, print stats every interval. */
+  uint64_t ooms = 0;
+  if (cgroup_oom_kills (&st, &ooms) < 0)
+    ooms = 0; /* no memory controller: no oom lines, stats still */
+  /* Poll the OOM counter often, print stats every interval; the last poll
+   * comes after the container stopped, so a kill that stopped it is told. */
   for (long waited = 0;; waited += 100)
     {
       if (waited >= interval)
@@ -105,13 +126,13 @@ cmd_events (struct bento_global *g, int argc, char **argv)
           emit ("stats", id, data);
           waited = 0;
         }
-      uint64_t now = cgroup_oom_kills (&st);
-      if (now > ooms)
-        emit ("oom", id, NULL);
-      ooms = now;
+      report_ooms (&st, id, &ooms);
       struct timespec ts = { 0, 100 * 1000000L };
       nanosleep (&ts, NULL);
-      if (!still_there (rootfd, id, &st))
-        return 0;
+      if (!still_there (rootfd, id))
+        {
+          report_ooms (&st, id, &ooms);
+          return 0;
+        }
     }
 }

@@ -140,15 +140,16 @@ cgroup_stats (const struct container_state *st)
                     pids_stats (&host, p), "hugetlb", hugetlb_stats (&host, p));
 }
 
-uint64_t
-cgroup_oom_kills (const struct container_state *st)
+int
+cgroup_oom_kills (const struct container_state *st, uint64_t *kills)
 {
   struct cg_host host;
   _cleanup_err_ bento_err err = BENTO_ERR_INIT;
   if (st->cgroup_path == NULL || cg_host_scan (&host, &err) < 0)
-    return 0;
+    return -1;
   const struct cg_hier *h = cg_host_find (&host, "memory");
   if (h == NULL)
-    return 0;
-  return num (h, st->cgroup_path, h->v2 ? "memory.events" : "memory.oom_control", "oom_kill");
+    return -1;
+  *kills = 0;
+  return cg_read_u64 (h, st->cgroup_path, h->v2 ? "memory.events" : "memory.oom_control", "oom_kill", kills) ? 0 : -1;
 }

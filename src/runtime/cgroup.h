@@ -62,7 +62,8 @@ bool cgroup_is_frozen (const struct container_state *st);
 int cgroup_pids (const struct container_state *st, pid_t **out, size_t *n, bento_err *err);
 /* runc's `events --stats` data object. */
 json_t *cgroup_stats (const struct container_state *st);
-/* How many times the kernel's OOM killer struck in the container. */
-uint64_t cgroup_oom_kills (const struct container_state *st);
+/* How many times the kernel's OOM killer struck in the container: -1 when
+ * the count cannot be read (no memory controller, the cgroup is gone). */
+int cgroup_oom_kills (const struct container_state *st, uint64_t *kills);
 
 #endif

@@ -153,20 +153,53 @@ cgroup_gone() { # PATH
 @test "events streams an oom event when the OOM killer strikes" {
 	requires cgroups
 	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
-	# time for events to read the OOM count before the kill (a loaded machine, ASan)
-	set_args sh -c "sleep $((3 * SLOW)); head -c 200000000 /dev/zero | tail; sleep 60"
+	# the memory hog starts when the test says so: after events has read
+	# the OOM count it compares with (its first stats line comes after that)
+	set_args sh -c "while [ ! -e /go ]; do sleep 0.1; done; head -c 200000000 /dev/zero | tail; sleep 60"
 	bentos run -d -b "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
-	timeout $((10 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 60s "$ID" >"$BATS_TEST_TMPDIR/events" &
-	local ev=$!
-	local i
-	for i in $(seq $((80 * SLOW))); do
-		grep -q oom "$BATS_TEST_TMPDIR/events" && break
+	local ev=$BATS_TEST_TMPDIR/events i
+	timeout $((20 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 1s "$ID" >"$ev" 2>"$ev.err" &
+	local evpid=$!
+	for i in $(seq $((50 * SLOW))); do
+		grep -q '"type":"stats"' "$ev" && break
 		sleep 0.1
 	done
-	kill "$ev" 2>/dev/null || true
-	cat "$BATS_TEST_TMPDIR/events"
-	[ "$(jq -r 'select(.type == "oom") | .id' "$BATS_TEST_TMPDIR/events")" = "$ID" ]
+	grep -q '"type":"stats"' "$ev" || fail "no stats line from events: $(cat "$ev.err")"
+	touch "$BUNDLE/rootfs/go"
+	for i in $(seq $((100 * SLOW))); do
+		grep -q '"type":"oom"' "$ev" && break
+		sleep 0.1
+	done
+	kill "$evpid" 2>/dev/null || true
+	wait "$evpid" || true
+	grep -v '"type":"stats"' "$ev" "$ev.err" || true
+	cat "/sys/fs/cgroup/memory$(jq -r .cgroupPath "$STATE/$ID/state.json")/memory.oom_control" 2>/dev/null || true
+	[ "$(jq -r 'select(.type == "oom") | .id' "$ev")" = "$ID" ]
+	[ ! -s "$ev.err" ]
+}
+
+@test "events ends, with status 0, when the container stops; an OOM kill that stops it is told" {
+	requires cgroups
+	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+	# the init itself is the memory hog: the kill stops the container
+	set_args sh -c 'while [ ! -e /go ]; do sleep 0.1; done; exec tail /dev/zero'
+	bentos run -d -b "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	local ev=$BATS_TEST_TMPDIR/events i
+	timeout $((20 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 1s "$ID" >"$ev" 2>"$ev.err" &
+	local evpid=$!
+	for i in $(seq $((50 * SLOW))); do
+		grep -q '"type":"stats"' "$ev" && break
+		sleep 0.1
+	done
+	touch "$BUNDLE/rootfs/go"
+	local st=0
+	wait "$evpid" || st=$?
+	cat "$ev.err"
+	[ "$st" -eq 0 ]
+	[ "$(jq -r 'select(.type == "oom") | .id' "$ev")" = "$ID" ]
+	[ ! -s "$ev.err" ]
 }
 
 @test "100 create/delete cycles leave no cgroup behind" {

@@ -119,5 +119,13 @@ hold_port() {
 	python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$1" 3>&- &
 	SERVERS+=($!)
-	sleep 0.3
+	# until it listens (python's start takes longer than any fixed sleep
+	# on a loaded CI machine)
+	local i
+	for i in $(seq 100); do
+		port_free tcp "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "hold_port: nothing listens on $1 after 10 s" >&2
+	return 1
 }
