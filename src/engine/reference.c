@@ -2,6 +2,7 @@
 #include "engine/digest.h"
 #include "shared/cleanup.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -251,16 +252,34 @@ ref_string (const struct image_ref *r)
   return s;
 }
 
+/* localhost, 127.0.0.0/8 or [::1], with or without a port: a numeric
+ * address, so that a name like 127.example.com stays HTTPS. */
 bool
 ref_domain_is_local (const char *domain)
 {
-  size_t host_len;
+  char host[64];
+  const char *end;
   if (domain[0] == '[')
-    return strncmp (domain, "[::1]", 5) == 0;
-  host_len = strcspn (domain, ":");
-  if (host_len == 9 && strncmp (domain, "localhost", 9) == 0)
+    {
+      end = strchr (domain, ']');
+      if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+        return false;
+      domain++;
+    }
+  else
+    end = domain + strcspn (domain, ":");
+  size_t len = (size_t) (end - domain);
+  if (len == 0 || len >= sizeof host)
+    return false;
+  memcpy (host, domain, len);
+  host[len] = '\0';
+  if (strcmp (host, "localhost") == 0)
     return true;
-  return strncmp (domain, "127.", 4) == 0;
+  struct in_addr a4;
+  struct in6_addr a6;
+  if (inet_pton (AF_INET, host, &a4) == 1)
+    return (ntohl (a4.s_addr) >> 24) == 127;
+  return inet_pton (AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK (&a6);
 }
 
 const char *

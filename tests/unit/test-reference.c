@@ -77,6 +77,13 @@ main (void)
   ok (ref_domain_is_local ("[::1]:5000"), "::1 is plain HTTP");
   ok (!ref_domain_is_local ("quay.io"), "quay.io is HTTPS");
   ok (!ref_domain_is_local ("localhost.example.com"), "localhost.example.com is HTTPS");
+  ok (ref_domain_is_local ("127.1.2.3"), "127.1.2.3 (all of 127/8), no port, is plain HTTP");
+  ok (ref_domain_is_local ("[::1]"), "[::1] without a port is plain HTTP");
+  ok (!ref_domain_is_local ("127.example.com"), "127.example.com is a name: HTTPS");
+  ok (!ref_domain_is_local ("127.0.0.1.example.com:5000"), "127.0.0.1.example.com is a name: HTTPS");
+  ok (!ref_domain_is_local ("[::1]x"), "[::1]x is not ::1");
+  ok (!ref_domain_is_local ("[::2]:5000"), "::2 is HTTPS");
+  ok (!ref_domain_is_local ("128.0.0.1:5000"), "128.0.0.1 is HTTPS");
   is_str (ref_api_host ("docker.io"), "registry-1.docker.io", "docker.io's API host");
   return tap_done ();
 }
