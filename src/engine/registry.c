@@ -494,8 +494,11 @@ fetch_token (struct registry_conn *c, const char *challenge, const char *scope, 
   char *esc_service = service ? curl_easy_escape (c->h, service, 0) : NULL;
   char *esc_scope = curl_easy_escape (c->h, scope, 0);
   _cleanup_free_ char *url = NULL;
-  url = xasprintf ("%s%cscope=%s%s%s", realm, strchr (realm, '?') ? '&' : '?', esc_scope ? esc_scope : "",
-                   esc_service ? "&service=" : "", esc_service ? esc_service : "");
+  /* no scope for a login (Docker sends none): the token proves the
+   * credentials, not a right to a repository */
+  url = xasprintf ("%s%c%s%s%s%s", realm, strchr (realm, '?') ? '&' : '?', *scope ? "scope=" : "",
+                   *scope && esc_scope ? esc_scope : "", esc_service ? (*scope ? "&service=" : "service=") : "",
+                   esc_service ? esc_service : "");
   curl_free (esc_service);
   curl_free (esc_scope);
   if (url == NULL)
@@ -510,6 +513,15 @@ fetch_token (struct registry_conn *c, const char *challenge, const char *scope, 
     {
       response_free (&resp);
       return bento_err_wrap (err, "get a token from `%s`", realm);
+    }
+  long code = 0;
+  curl_easy_getinfo (c->h, CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code > 299)
+    {
+      _cleanup_free_ char *msg = registry_message (&resp);
+      response_free (&resp);
+      return bento_err_make (err, 0, "get a token from `%s`: the token service answered %ld%s%s", realm, code,
+                             msg ? ": " : "", msg ? msg : "");
     }
   json_error_t jerr;
   _cleanup_ (json_decrefp) json_t *root = json_loadb (resp.buf ? resp.buf : "", resp.len, 0, &jerr);
@@ -637,7 +649,7 @@ static int
 request (struct registry_conn *c, const char *repo, const char *path, const char *accept, struct response *resp,
          bento_err *err)
 {
-  _cleanup_free_ char *scope = xasprintf ("repository:%s:pull", repo);
+  _cleanup_free_ char *scope = *repo ? xasprintf ("repository:%s:pull", repo) : strdup ("");
   bool answered = false;
   if (scope == NULL)
     return bento_err_make (err, ENOMEM, "request");

@@ -14,12 +14,18 @@ Serves the first image of the OCI layout LAYOUT as <any name>:latest on
   mediatype     a manifest of an unknown media type
   schema1       a Docker schema 1 manifest
   unauthorized  401 with a Bearer challenge whose token never works
+  token         a Bearer challenge as Docker Hub's: the token service at
+                /token hands out a token (expires_in 300) for service
+                "fake" and a pull scope (or no scope: a login), to
+                someone:secret when credentials come; each token request
+                is logged to LOG; everything else wants that token
   error500      500 to everything
   redirect      basic auth required; blobs redirect to http://localhost:
                 <port of a second server> which logs the request headers
                 to LOG and serves the blob
   slow          layer blobs trickle at 32 KiB/s
 """
+import base64
 import hashlib
 import http.server
 import json
@@ -28,6 +34,7 @@ import socketserver
 import sys
 import threading
 import time
+import urllib.parse
 
 layout, mode, portfile = sys.argv[1], sys.argv[2], sys.argv[3]
 log = sys.argv[4] if len(sys.argv) > 4 else None
@@ -101,6 +108,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
                              headers=[("WWW-Authenticate",
                                        'Bearer realm="%s/token",service="fake",scope="repository:x:pull"' % host)])
+        if mode == "token":
+            host = "http://127.0.0.1:%d" % self.server.server_address[1]
+            if p.startswith("/token"):
+                return self.token()
+            if self.headers.get("Authorization") != "Bearer good-token":
+                return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+                                 headers=[("WWW-Authenticate",
+                                           'Bearer realm="%s/token",service="fake",scope="repository:x:pull"' % host)])
         if mode == "redirect" and not self.headers.get("Authorization", "").startswith("Basic "):
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"login first"}]}',
                              headers=[("WWW-Authenticate", 'Basic realm="fake"')])
@@ -137,6 +152,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return
             return self.send(200, data, "application/octet-stream")
         return self.send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')
+
+
+    def token(self):
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        auth = self.headers.get("Authorization", "")
+        with open(log, "a") as f:
+            f.write("TOKEN scope=%s service=%s auth=%s\n" % (",".join(q.get("scope", [])) or "none",
+                                                              ",".join(q.get("service", [])), auth or "none"))
+        scopes = q.get("scope", [])
+        good_scope = all(sc.startswith("repository:") and sc.endswith(":pull") and len(sc.split(":")) == 3
+                         and sc.split(":")[1] for sc in scopes)
+        if q.get("service") != ["fake"] or not good_scope:
+            return self.send(400, b'{"errors":[{"code":"DENIED","message":"bad service or scope"}]}')
+        if auth and auth != "Basic " + base64.b64encode(b"someone:secret").decode():
+            return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"wrong credentials"}]}')
+        return self.send(200, b'{"token":"good-token","expires_in":300}')
 
 
 class Side(http.server.BaseHTTPRequestHandler):

@@ -103,6 +103,31 @@ store_unchanged() {
 	store_unchanged
 }
 
+@test "a bearer-token registry (as Docker Hub): one token for the pull scope, used for every request; login" {
+	fakereg_start tok "$BATS_FILE_TMPDIR/multi" token
+	reg=127.0.0.1:$(reg_port tok)
+	log=$(reg_dir tok)/side.log
+	auth=$BATS_TEST_TMPDIR/auth.json
+	bs pull -q --authfile "$auth" "$reg/test/img"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	# anonymous: one token for manifest, config and the four layers
+	[ "$(cat "$log")" = "TOKEN scope=repository:test/img:pull service=fake auth=none" ]
+	bs login -u someone -p wrong --authfile "$auth" "$reg"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"wrong credentials"* ]]
+	[ ! -e "$auth" ]
+	bs login -u someone -p secret --authfile "$auth" "$reg"
+	[ "$status" -eq 0 ]
+	basic="Basic $(printf someone:secret | base64)"
+	# a login asks for no scope; the credentials go to the token service
+	[ "$(tail -n 1 "$log")" = "TOKEN scope=none service=fake auth=$basic" ]
+	bs rmi "$reg/test/img"
+	bs pull -q --authfile "$auth" "$reg/test/img"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 "$log")" = "TOKEN scope=repository:test/img:pull service=fake auth=$basic" ]
+}
+
 @test "a redirect to another host: the blob comes, the credentials do not follow" {
 	fakereg_start redir "$BATS_FILE_TMPDIR/multi" redirect
 	reg=127.0.0.1:$(reg_port redir)
