@@ -16,6 +16,12 @@ setup_file() {
 	port=$(reg_port plain)
 	push "oci-archive:$BENTO_IMAGES/busybox.tar" busybox:latest "$port"
 	push "oci:$BATS_FILE_TMPDIR/multi:latest" multi:latest "$port"
+	# Docker's formats: schema2 manifests and a manifest list over them
+	skopeo copy -q --dest-tls-verify=false --format v2s2 "oci-archive:$BENTO_IMAGES/busybox.tar" \
+		"docker://127.0.0.1:$port/dlist:amd64"
+	skopeo copy -q --dest-tls-verify=false --format v2s2 --override-arch arm64 --override-variant v8 \
+		"oci:$BATS_FILE_TMPDIR/multi:latest" "docker://127.0.0.1:$port/dlist:arm64"
+	push_docker_list dlist "$port"
 	skopeo copy -q --dest-cert-dir "$(reg_dir secure)/certs/ca" --dest-creds tester:s3cret \
 		"oci-archive:$BENTO_IMAGES/busybox.tar" "docker://127.0.0.1:$(reg_port secure)/private/bb:1"
 }
@@ -81,6 +87,34 @@ teardown() {
 	[ "$status" -ne 0 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" == *"no image for platform linux/s390x (the index offers: linux/amd64, linux/arm64/v8)" ]]
+}
+
+@test "pull: Docker schema2 manifests and configs, and a Docker manifest list with platform selection" {
+	[ "$(uname -m)" = x86_64 ] || skip "the list's amd64 image is the host's"
+	local raw config
+	raw=$(skopeo inspect --raw --tls-verify=false "docker://$PLAIN/dlist:latest")
+	[ "$(jq -r .mediaType <<<"$raw")" = application/vnd.docker.distribution.manifest.list.v2+json ]
+	bs pull -q "$PLAIN/dlist"
+	[ "$status" -eq 0 ]
+	raw=$(skopeo inspect --raw --tls-verify=false "docker://$PLAIN/dlist:amd64")
+	[ "$(jq -r .config.mediaType <<<"$raw")" = application/vnd.docker.container.image.v1+json ]
+	config=$(jq -r .config.digest <<<"$raw")
+	# the image id is the config's digest, as with OCI images
+	[ "sha256:$output" = "$config" ]
+	bs inspect "$PLAIN/dlist"
+	[ "$(jq -r '.[0].Layers[0].MediaType' <<<"$output")" = application/vnd.docker.image.rootfs.diff.tar.gzip ]
+	[ "$(jq -r '.[0].Architecture' <<<"$output")" = amd64 ]
+	bs run --rm "$PLAIN/dlist" busybox echo unpacked
+	[ "$status" -eq 0 ]
+	[ "$output" = unpacked ]
+	bs pull -q --platform linux/arm64/v8 "$PLAIN/dlist"
+	[ "$status" -eq 0 ]
+	config=$(skopeo inspect --raw --tls-verify=false "docker://$PLAIN/dlist:arm64" | jq -r .config.digest)
+	[ "sha256:$output" = "$config" ]
+	bs pull -q --platform linux/s390x "$PLAIN/dlist"
+	[ "$status" -ne 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"no image for platform linux/s390x (the index offers: linux/arm64/v8, linux/amd64)" ]]
 }
 
 @test "pull: by digest; an unknown tag is a one-line error" {

@@ -91,3 +91,23 @@ registries_stop() {
 push() { # SRC NAME PORT
 	skopeo copy -q --all --dest-tls-verify=false "$1" "docker://127.0.0.1:$3/$2"
 }
+
+# A Docker manifest list (application/vnd.docker.distribution.manifest.list.v2+json)
+# as NAME:latest on the plain registry at PORT, over the Docker schema2
+# manifests NAME:amd64 and NAME:arm64 already pushed there
+push_docker_list() { # NAME PORT
+	python3 - "$1" "$2" <<'PY'
+import hashlib, json, sys, urllib.request
+name, port = sys.argv[1], sys.argv[2]
+base = "http://127.0.0.1:%s/v2/%s/manifests/" % (port, name)
+V2 = "application/vnd.docker.distribution.manifest.v2+json"
+LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+def entry(tag, platform):
+    m = urllib.request.urlopen(urllib.request.Request(base + tag, headers={"Accept": V2})).read()
+    return {"mediaType": V2, "size": len(m), "digest": "sha256:" + hashlib.sha256(m).hexdigest(), "platform": platform}
+body = json.dumps({"schemaVersion": 2, "mediaType": LIST, "manifests": [
+    entry("arm64", {"architecture": "arm64", "os": "linux", "variant": "v8"}),
+    entry("amd64", {"architecture": "amd64", "os": "linux"})]}).encode()
+urllib.request.urlopen(urllib.request.Request(base + "latest", data=body, method="PUT", headers={"Content-Type": LIST}))
+PY
+}
