@@ -144,10 +144,13 @@ t2" ]
 	be exec a cat /etc/hosts
 	[[ "$output" != *"	b "* ]]
 	[[ "$output" == *"$(record a .ip)	"* ]]
-	# another network knows nothing of a
-	be run --rm busybox sh -c 'grep "bento network" /etc/hosts | grep -vc host.containers.internal; timeout 3 wget -qO- http://a/'
+	# another network knows nothing of a (--dns: the name's lookup goes to
+	# the container's own loopback, where nothing answers, not off the host)
+	be run --rm --dns 127.0.0.1 busybox sh -c \
+		'grep "bento network" /etc/hosts | grep -vc host.containers.internal; timeout 3 wget -qO- http://a/'
 	[ "$status" -ne 0 ]
 	[ "${lines[0]}" = 1 ]
+	[[ "$output" == *"bad address 'a'"* ]]
 	be rm -f a
 	[ "$(bridge_state)" = "$BEFORE" ]
 }

@@ -228,8 +228,16 @@ teardown() {
 	[[ "$output" == *"--restart"* ]]
 	be run --rm --memory lots busybox true
 	[ "$status" -eq 125 ]
-	be run --rm --add-host nocolon busybox true
-	[ "$status" -eq 125 ]
+	for opt in "--add-host nocolon" "--add-host db:10.1.1" "--add-host :10.1.1.1" "--dns 8.8.8" "--dns-search a;b"; do
+		# shellcheck disable=SC2086
+		be run --rm $opt busybox true
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == "bento: ${opt%% *} \`${opt#* }\`: "* ]]
+	done
+	be run --rm --add-host db6:fd00::1 --add-host db:10.1.1.1 busybox cat /etc/hosts
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fd00::1	db6"* ]]
 	be run --rm -v /no/such/dir:/x busybox true
 	[ "$status" -eq 125 ]
 	be exec nosuchcontainer true
