@@ -554,6 +554,11 @@ unpack_layers (struct load *l, bento_err *err)
         return -1;
       running[k]->done = true;
     }
+  /* what an unprivileged unpack could not keep, said as pull says it */
+  for (size_t i = 0; i < l->n_images; i++)
+    for (size_t j = 0; j < l->images[i].m.n_layers; j++)
+      if (l->images[i].layers[j].need_unpack)
+        layer_report_notes (l->s, &l->images[i].layers[j].job.res);
   return 0;
 }
 

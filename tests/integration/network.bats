@@ -14,6 +14,7 @@ setup() {
 
 teardown() {
 	net_teardown
+	[ -z "${NOBODY_DIR:-}" ] || rm -rf "$NOBODY_DIR"
 }
 
 # ---- published ports ---------------------------------------------------------
@@ -137,6 +138,23 @@ publish_httpd() { # NETWORK
 	[ "${output%%[[:space:]]*}" = "$(ip -4 route show default | awk '{print $3; exit}')" ]
 }
 
+@test "a container's UDP reaches a server on the host's loopback and the answer comes back (pasta, slirp4netns)" {
+	requires cmd:pasta cmd:slirp4netns
+	local port net
+	port=$(free_port udp)
+	"$UDPECHO" "$port" >"$BATS_TEST_TMPDIR/udp.log" 2>&1 3>&- &
+	SERVERS+=($!)
+	for net in pasta slirp4netns; do
+		be run --rm --network "$net" -v "$UDPECHO:/udpecho:ro" busybox \
+			sh -c 'exec /udpecho "$(grep -m1 host.containers.internal /etc/hosts | cut -f1)" "$1" "hi from $2"' \
+			sh "$port" "$net"
+		[ "$status" -eq 0 ]
+		[ "$output" = "echo: hi from $net" ]
+	done
+	# both came to the host's own server, on its loopback
+	[ "$(grep -c '^from ::ffff:127\.' "$BATS_TEST_TMPDIR/udp.log")" -eq 2 ]
+}
+
 @test "ICMP echo through slirp4netns reaches the host (ping sockets)" {
 	requires cmd:slirp4netns
 	be run --rm --network slirp4netns --cap-add NET_RAW busybox ping -c 1 -W 5 10.0.2.2
@@ -200,6 +218,39 @@ publish_httpd() { # NETWORK
 	be create --name dflt busybox true
 	[ "$status" -eq 0 ]
 	[ "$(record dflt .network)" = pasta ]
+}
+
+@test "rootless default: slirp4netns without pasta; private, said in one line, without either (and no subordinate ids)" {
+	requires root cmd:pasta cmd:slirp4netns cmd:unshare cmd:runuser
+	# `nobody` has no /etc/subuid range; the tools are hidden in a mount
+	# namespace of the test's own (bento looks in PATH and /usr/bin)
+	NOBODY_DIR=$(mktemp -d /tmp/bento-nobody.XXXXXX)
+	chmod 0755 "$NOBODY_DIR"
+	chown nobody: "$NOBODY_DIR"
+	_run unshare -m sh -c '
+		d=$1 bento=$2 images=$3
+		nb() { runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$d" XDG_RUNTIME_DIR="$d" \
+			ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+			"$bento" --root "$d/state" --storage-root "$d/store" "$@"; }
+		nb load "$images/busybox.tar" || exit 1
+		mount --bind /dev/null /usr/bin/pasta && nb create --name c1 busybox true >/dev/null || exit 1
+		mount --bind /dev/null /usr/bin/slirp4netns && nb run --rm --name c2 busybox ls /sys/class/net
+		st=$?
+		jq -r .network "$d"/store/containers/*/record.json >"$d/c1.network"
+		nb rm -f c1 >/dev/null && exit $st' \
+		sh "$NOBODY_DIR" "$BENTO_BIN" "$BENTO_IMAGES"
+	_show nobody
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" = "bento: warning: no subordinate uid/gid range for this user in /etc/subuid and /etc/subgid: every file of the image is owned by the user" ]
+	[[ "${lines[1]}" == "Loaded image: "* ]]
+	[ "${lines[2]}" = "bento: warning: neither pasta nor slirp4netns is installed: the container gets a network namespace with loopback only (--network private)" ]
+	# loopback only
+	[ "${lines[3]}" = lo ]
+	[ "$(cat "$NOBODY_DIR/c1.network")" = slirp4netns ]
+	[ -z "$(ls "$NOBODY_DIR/store/containers")" ]
+	# every file of the image is nobody's
+	[ -z "$(find "$NOBODY_DIR/store/layers" ! -user nobody | head -1)" ]
 }
 
 # ---- teardown ------------------------------------------------------------------
