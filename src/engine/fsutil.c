@@ -79,19 +79,31 @@ write_all (int fd, const void *buf, size_t len)
   return 0;
 }
 
-int
-write_file_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err)
+static int
+write_file (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bool sync, bento_err *err)
 {
   _cleanup_close_ int fd = openat (dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return bento_err_make (err, errno, "create `%s`", rel);
-  if (write_all (fd, buf, len) < 0)
+  if (write_all (fd, buf, len) < 0 || (sync && fdatasync (fd) < 0))
     {
       int e = errno;
       unlinkat (dirfd, rel, 0);
       return bento_err_make (err, e, "write `%s`", rel);
     }
   return 0;
+}
+
+int
+write_file_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err)
+{
+  return write_file (dirfd, rel, buf, len, mode, false, err);
+}
+
+int
+write_file_synced_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err)
+{
+  return write_file (dirfd, rel, buf, len, mode, true, err);
 }
 
 int

@@ -19,6 +19,9 @@ char *user_bento_path (const char *xdg_env, const char *home_sub, const char *le
 int mkdir_p (const char *path, mode_t mode, bento_err *err);
 /* Write LEN bytes to DIRFD/REL (created or truncated). */
 int write_file_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err);
+/* ... and on disk (fdatasync) before it returns: for what is renamed into
+ * place next. */
+int write_file_synced_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err);
 /* Write to a temp name beside REL, then rename it over REL. */
 int write_file_atomic_at (int dirfd, const char *rel, const void *buf, size_t len, mode_t mode, bento_err *err);
 /* Read DIRFD/REL whole; more than MAX bytes is an error. */

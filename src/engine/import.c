@@ -147,6 +147,12 @@ build_record (struct store *s, struct import *im, struct image_record *r, bento_
 int
 import_commit (struct store *s, struct import *im, char id[DIGEST_MAX], bento_err *err)
 {
+  /* What is renamed into place below is on disk first: a power cut must
+   * not leave a blob or a layer that looks whole with its data lost.  One
+   * syncfs for all the temp files of this import (the layer workers wrote
+   * them); the small blobs are synced as they are written. */
+  if (syncfs (s->dirfd) < 0)
+    return bento_err_make (err, errno, "commit image: sync the store");
   /* blobs first, then layers, then the record that makes them reachable */
   if (store_put_blob (s, im->config, im->config_len, im->m.config.digest, NULL, err) < 0
       || store_put_blob (s, im->manifest, im->manifest_len, im->manifest_digest, NULL, err) < 0)

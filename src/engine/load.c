@@ -633,6 +633,7 @@ image_load (struct store *s, const char *path, char ***loaded, bento_err *err)
   *loaded = NULL;
   if (store_lock_gc (s, false, err) < 0)
     return -1;
+  store_clean_tmp (s);
   l.stage = store_tmp_name (s, "load");
   if (l.stage == NULL)
     return bento_err_make (err, ENOMEM, "load");

@@ -280,7 +280,7 @@ store_put_blob (struct store *s, const void *buf, size_t len, const char *digest
     return bento_err_make (err, ENOMEM, "write blob");
   if (store_has (s, rel))
     return 0;
-  if (write_file_at (s->dirfd, tmp, buf, len, 0600, err) < 0)
+  if (write_file_synced_at (s->dirfd, tmp, buf, len, 0600, err) < 0)
     return bento_err_wrap (err, "write blob %s", computed);
   return store_commit_blob (s, tmp, computed, err);
 }
@@ -377,6 +377,14 @@ gc_tmp (struct store *s, bento_err *err)
         return -1;
     }
   return 0;
+}
+
+void
+store_clean_tmp (struct store *s)
+{
+  _cleanup_err_ bento_err err = BENTO_ERR_INIT;
+  if (gc_tmp (s, &err) < 0)
+    log_warn ("temp files of an earlier, interrupted run stay: %s", err.msg);
 }
 
 static bool

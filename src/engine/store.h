@@ -149,6 +149,10 @@ int store_remove_image (struct store *s, const char *id, bento_err *err);
 /* Delete blobs and layers no image record references, and stale temp
  * entries of processes that are gone.  Needs the gc lock exclusive. */
 int store_gc (struct store *s, bento_err *err);
+/* Remove the temp entries of processes that are gone (a pull or load
+ * killed half way): every pull and load starts with it.  Under the gc
+ * lock, shared or exclusive; a failure is only warned about. */
+void store_clean_tmp (struct store *s);
 
 /* "In use": containers hold the images they were made from.  rmi refuses a
  * held image unless forced (then it is only untagged and stays, dangling,

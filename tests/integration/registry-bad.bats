@@ -164,6 +164,28 @@ store_unchanged() {
 	[ -z "$(ls "$STORE/tmp")" ]
 }
 
+@test "a pull killed with SIGKILL: nothing half-made in the store's view; the next pull clears its temp files" {
+	fakereg_start slow-kill "$BATS_FILE_TMPDIR/big" slow
+	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port slow-kill)/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	cat "$BATS_TEST_TMPDIR/out"
+	kill -KILL $pid
+	wait $pid || true
+	# no chance to clean up: the temp files stay, outside blobs/ and layers/
+	[ -n "$(ls "$STORE/tmp")" ]
+	[ "$(store_listing | grep -v '^\./tmp/')" = "$BEFORE" ]
+	bs images -q
+	[ -z "$output" ]
+	fakereg_start good "$BATS_FILE_TMPDIR/big" good
+	bs pull -q "127.0.0.1:$(reg_port good)/test/img"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$STORE/tmp")" ]
+}
+
 @test "layers whose entries escape: each refused by name, nothing written outside" {
 	for kind in dotdot absolute symlink symlink-abs hardlink; do
 		fake_pull good "$BATS_FILE_TMPDIR/evil-$kind"

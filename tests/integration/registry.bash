@@ -66,6 +66,8 @@ fakereg_start() { # NAME LAYOUT MODE
 	local name=$1 dir
 	dir=$(reg_dir "$name")
 	mkdir -p "$dir"
+	# a name used before in this file: its port is not this server's
+	rm -f "$dir/port"
 	python3 "$BENTO_SRC/tests/helpers/fakereg.py" "$2" "$3" "$dir/port" "$dir/side.log" >"$dir/log" 2>&1 3>&- &
 	echo $! >"$dir/pid"
 	for _ in $(seq 100); do
