@@ -452,8 +452,10 @@ image_pull (struct store *s, const char *refstr, const struct pull_opts *o, char
       ref_free (&p.ref);
       return bento_err_make (err, ENOMEM, "pull");
     }
-  /* our transfers stop on the user's ^C and on our own failures */
+  /* our transfers stop on our own failures and on the user's ^C, the
+   * manifest's and the config's too */
   local.reg.cancel = &p.stop;
+  local.reg.cancel_too = o->cancel;
   p.o = &local;
   p.st.name = p.name;
   signal (SIGPIPE, SIG_IGN);
@@ -466,6 +468,8 @@ image_pull (struct store *s, const char *refstr, const struct pull_opts *o, char
   store_unlock_gc (s);
   if (r < 0)
     {
+      if (o->cancel && *o->cancel)
+        err_interrupted (err); /* what the transfer said when it stopped is not news */
       bento_err_wrap (err, "pull `%s`", p.name);
       free (p.name);
       return -1;

@@ -44,7 +44,7 @@ struct registry
   pthread_mutex_t lock;
   struct token *tokens;
   size_t n_tokens;
-  volatile sig_atomic_t *cancel;
+  volatile sig_atomic_t *cancel, *cancel_too;
 };
 
 struct registry_conn
@@ -151,6 +151,7 @@ registry_setup (struct registry *r, const char *domain, const struct registry_op
   r->verify = o->tls_verify != 0;
   r->may_fall_back = o->tls_verify == 0;
   r->cancel = o->cancel;
+  r->cancel_too = o->cancel_too;
   if (o->user)
     {
       r->user = strdup (o->user);
@@ -219,7 +220,7 @@ static int
 xferinfo_cb (void *data, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
   struct registry_conn *c = data;
-  return c->r->cancel && *c->r->cancel ? 1 : 0;
+  return (c->r->cancel && *c->r->cancel) || (c->r->cancel_too && *c->r->cancel_too) ? 1 : 0;
 }
 
 struct registry_conn *

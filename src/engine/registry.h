@@ -33,6 +33,7 @@ struct registry_opts
   const char *auth_file;     /* NULL: auth_default_path () */
   const char *user, *pass;   /* explicit credentials (login), or NULL */
   volatile sig_atomic_t *cancel; /* set (by a signal handler) to stop every transfer */
+  volatile sig_atomic_t *cancel_too; /* another such flag: either stops them */
 };
 
 struct registry;

@@ -24,6 +24,8 @@ Serves the first image of the OCI layout LAYOUT as <any name>:latest on
                 <port of a second server> which logs the request headers
                 to LOG and serves the blob
   slow          layer blobs trickle at 32 KiB/s
+  hang          a manifest request is logged to LOG, then answered only
+                after 60 s
 """
 import base64
 import hashlib
@@ -125,6 +127,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if len(parts) < 5 or parts[1] != "v2":
             return self.send(404, b'{"errors":[{"code":"NOT_FOUND","message":"no route"}]}')
         kind, ref = parts[-2], parts[-1]
+        if kind == "manifests" and mode == "hang":
+            with open(log, "a") as f:
+                f.write("GET %s\n" % p)
+            time.sleep(60)
         if kind == "manifests" and (ref == "latest" or ref == sha(mbytes)):
             return self.send(200, mbytes, mtype)
         if kind == "blobs":

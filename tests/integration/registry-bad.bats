@@ -164,6 +164,29 @@ store_unchanged() {
 	[ -z "$(ls "$STORE/tmp")" ]
 }
 
+@test "Ctrl-C while the registry has not answered for the manifest: exit 130 at once" {
+	fakereg_start hang "$BATS_FILE_TMPDIR/multi" hang
+	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port hang)/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q manifests "$(reg_dir hang)/side.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q manifests "$(reg_dir hang)/side.log"
+	kill -INT $pid
+	# well before the registry's 60 s
+	for _ in $(seq 50); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 $pid 2>/dev/null || { kill -KILL $pid; fail "still pulling 5 s after ^C"; }
+	status=0
+	wait $pid || status=$?
+	[ "$status" -eq 130 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "bento: pull \`127.0.0.1:$(reg_port hang)/test/img:latest\`: interrupted" ]
+	store_unchanged
+}
+
 @test "a pull killed with SIGKILL: nothing half-made in the store's view; the next pull clears its temp files" {
 	fakereg_start slow-kill "$BATS_FILE_TMPDIR/big" slow
 	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port slow-kill)/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
