@@ -17,31 +17,61 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static char base[] = "/tmp/bento-fuzz-tar.XXXXXX";
 
-/* BASE must hold exactly "root" after every input */
+/* The layer goes to BASE/a/b/c/root: each level must hold exactly its one
+ * child after every input, so that `..` escapes up to four levels show;
+ * and the names the escape seeds aim at (tests/fuzz/corpus/tar: "evil",
+ * absolute or through links) must not appear where they point. */
+static const char *const levels[] = { "a", "a/b", "a/b/c", "a/b/c/root" };
+static const char *const canaries[] = { "/evil", "/tmp/evil", "/etc/evil" };
+
+static void
+only_child (const char *dir, const char *child)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  if (d == NULL)
+    abort ();
+  while ((de = readdir (d)))
+    if (strcmp (de->d_name, ".") && strcmp (de->d_name, "..") && strcmp (de->d_name, child))
+      {
+        fprintf (stderr, "escaped: %s/%s\n", dir, de->d_name);
+        abort ();
+      }
+  closedir (d);
+}
+
 static void
 check_contained (void)
 {
-  DIR *d = opendir (base);
-  struct dirent *de;
-  while (d && (de = readdir (d)))
-    if (strcmp (de->d_name, ".") && strcmp (de->d_name, "..") && strcmp (de->d_name, "root"))
+  char dir[128];
+  only_child (base, "a");
+  for (size_t i = 0; i + 1 < sizeof levels / sizeof *levels; i++)
+    {
+      snprintf (dir, sizeof dir, "%s/%s", base, levels[i]);
+      only_child (dir, strrchr (levels[i + 1], '/') + 1);
+    }
+  for (size_t i = 0; i < sizeof canaries / sizeof *canaries; i++)
+    if (access (canaries[i], F_OK) == 0)
       {
-        fprintf (stderr, "escaped: %s/%s\n", base, de->d_name);
+        fprintf (stderr, "escaped: %s\n", canaries[i]);
         abort ();
       }
-  if (d)
-    closedir (d);
 }
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   static bool ready;
-  char root[64];
+  char root[128];
   if (!ready && mkdtemp (base) == NULL)
     abort ();
+  for (size_t i = 0; !ready && i < sizeof levels / sizeof *levels; i++)
+    {
+      snprintf (root, sizeof root, "%s/%s", base, levels[i]);
+      mkdir (root, 0755);
+    }
   ready = true;
-  snprintf (root, sizeof root, "%s/root", base);
+  snprintf (root, sizeof root, "%s/a/b/c/root", base);
   mkdir (root, 0755);
   int in = memfd_create ("layer", MFD_CLOEXEC);
   if (in < 0 || write_all (in, data, size) < 0 || lseek (in, 0, SEEK_SET) < 0)
