@@ -7,6 +7,8 @@
   mkoci.py big DIR        two layers of 256 KiB that do not compress
   mkoci.py evil KIND DIR  one layer with an entry that escapes: dotdot,
                           absolute, symlink, hardlink, symlink-abs
+  mkoci.py devices DIR    one layer with a file, a character device
+                          (dev/null2, 1:3) and a block device (dev/loop9, 7:9)
 
 The layers hold what an unpacker must get right: files of other owners, a
 setuid and a setgid file, a symlink (relative and absolute), a hardlink, a
@@ -24,8 +26,8 @@ import tarfile
 MTIME = 1700000000
 
 
-def entry(name, kind=tarfile.REGTYPE, mode=0o644, uid=0, gid=0, data=b"", link=""):
-    return dict(name=name, kind=kind, mode=mode, uid=uid, gid=gid, data=data, link=link)
+def entry(name, kind=tarfile.REGTYPE, mode=0o644, uid=0, gid=0, data=b"", link="", dev=(0, 0)):
+    return dict(name=name, kind=kind, mode=mode, uid=uid, gid=gid, data=data, link=link, dev=dev)
 
 
 def d(name, mode=0o755, uid=0, gid=0):
@@ -43,6 +45,7 @@ def tar_bytes(entries):
             ti.uname = ti.gname = ""
             ti.mtime = MTIME
             ti.linkname = e["link"]
+            ti.devmajor, ti.devminor = e["dev"]
             data = e["data"]
             ti.size = len(data) if e["kind"] == tarfile.REGTYPE else 0
             t.addfile(ti, io.BytesIO(data) if ti.size else None)
@@ -165,6 +168,14 @@ def evil(kind, root):
     lay.finish(lay.image([(tar_bytes(ok + EVIL[kind]), "gzip")]), "latest")
 
 
+def devices(root):
+    lay = Layout(root)
+    layer = [d("./"), d("dev/"), entry("fine", data=b"fine\n"),
+             entry("dev/null2", tarfile.CHRTYPE, 0o666, dev=(1, 3)),
+             entry("dev/loop9", tarfile.BLKTYPE, 0o660, gid=6, dev=(7, 9))]
+    lay.finish(lay.image([(tar_bytes(layer), "gzip")]), "latest")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "multi":
         multi(sys.argv[2])
@@ -172,5 +183,7 @@ if __name__ == "__main__":
         big(sys.argv[2])
     elif sys.argv[1] == "evil":
         evil(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "devices":
+        devices(sys.argv[2])
     else:
         sys.exit("usage: mkoci.py multi DIR | evil KIND DIR")

@@ -257,7 +257,7 @@ publish_httpd() { # NETWORK
 
 @test "teardown after a SIGKILL of the monitor, or of the container" {
 	requires cmd:pasta
-	local port tool
+	local port tool fwd
 	port=$(free_port tcp)
 	be run -d --name k1 --network pasta -p "$port:80" busybox httpd -f -p 80 -h /etc
 	[ "$status" -eq 0 ]
@@ -274,11 +274,15 @@ publish_httpd() { # NETWORK
 	be run -d --name k2 --network slirp4netns -p "$port:80" busybox httpd -f -p 80 -h /etc
 	[ "$status" -eq 0 ]
 	tool=$(record k2 .netTool)
+	fwd=$(record k2 .netFwd)
+	[ "$fwd" != null ]
 	fetch "http://127.0.0.1:$port/hostname"
+	alive "$fwd"
 	kill -9 "$(record k2 .pid)"
 	be wait k2
 	[ "$output" = 137 ]
 	! alive "$tool"
+	! alive "$fwd"
 	port_free tcp "$port"
 	[ "$(record k2 .netTool)" = null ]
 	[ "$(record k2 .ports)" = null ]

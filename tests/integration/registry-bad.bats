@@ -10,6 +10,7 @@ setup_file() {
 	requires cmd:python3 cmd:zstd
 	python3 "$BENTO_SRC/tests/helpers/mkoci.py" multi "$BATS_FILE_TMPDIR/multi"
 	python3 "$BENTO_SRC/tests/helpers/mkoci.py" big "$BATS_FILE_TMPDIR/big"
+	python3 "$BENTO_SRC/tests/helpers/mkoci.py" devices "$BATS_FILE_TMPDIR/devices"
 	for kind in dotdot absolute symlink symlink-abs hardlink; do
 		python3 "$BENTO_SRC/tests/helpers/mkoci.py" evil "$kind" "$BATS_FILE_TMPDIR/evil-$kind"
 	done
@@ -45,6 +46,23 @@ store_unchanged() {
 	[ "$status" -eq 0 ]
 	bs inspect "127.0.0.1:$(reg_port "$FAKE")/test/img"
 	[ "$(jq -r '.[0].Layers[3].MediaType' <<<"$output")" = application/vnd.oci.image.layer.v1.tar ]
+}
+
+@test "device nodes: kept as root; rootless, skipped with one note and the rest unpacked" {
+	fake_pull good "$BATS_FILE_TMPDIR/devices"
+	[ "$status" -eq 0 ]
+	layer=$(echo "$STORE"/layers/sha256/*)
+	[ "$(cat "$layer/fine")" = fine ]
+	if [ "$(id -u)" = 0 ]; then
+		[ "${#lines[@]}" -eq 1 ]
+		[ "$(stat -c '%F %t:%T %a' "$layer/dev/null2")" = "character special file 1:3 666" ]
+		[ "$(stat -c '%F %t:%T %a %g' "$layer/dev/loop9")" = "block special file 7:9 660 6" ]
+	else
+		[ "${#lines[@]}" -eq 2 ]
+		[ "${lines[0]}" = "bento: warning: device nodes in the image were skipped: an unprivileged user cannot create them" ]
+		[ ! -e "$layer/dev/null2" ] && [ ! -e "$layer/dev/loop9" ]
+		[ -d "$layer/dev" ]
+	fi
 }
 
 @test "a blob whose digest does not match" {
