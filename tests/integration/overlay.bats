@@ -72,6 +72,7 @@ listing='find . -printf "%p %y %m %U %G %s %Ts %l\n" | sed -e "s/^\(.* d [0-7]* 
 }
 
 @test "lowerdir paths with : and , are escaped" {
+	store_teardown # setup's store: teardown removes only the one below
 	STORE="$BATS_TEST_TMPDIR/st:o,re"
 	bs pull -q "$IMG"
 	[ "$status" -eq 0 ]
