@@ -150,56 +150,52 @@ cgroup_gone() { # PATH
 	cgroup_gone "$path"
 }
 
-@test "events streams an oom event when the OOM killer strikes" {
-	requires cgroups
+# A container of 16 MiB whose HOG (a shell command) starts only once
+# `events` has read the OOM count it compares with (its first stats line
+# comes after that): sets EV (its output file; EV.err) and EVPID.
+oom_events_start() { # HOG
 	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
-	# the memory hog starts when the test says so: after events has read
-	# the OOM count it compares with (its first stats line comes after that)
-	set_args sh -c "while [ ! -e /go ]; do sleep 0.1; done; head -c 200000000 /dev/zero | tail; sleep 60"
+	set_args sh -c "while [ ! -e /go ]; do sleep 0.1; done; $1"
 	bentos run -d -b "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
-	local ev=$BATS_TEST_TMPDIR/events i
-	timeout $((20 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 1s "$ID" >"$ev" 2>"$ev.err" &
-	local evpid=$!
+	EV=$BATS_TEST_TMPDIR/events
+	timeout $((20 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 1s "$ID" >"$EV" 2>"$EV.err" &
+	EVPID=$!
+	local i
 	for i in $(seq $((50 * SLOW))); do
-		grep -q '"type":"stats"' "$ev" && break
+		grep -q '"type":"stats"' "$EV" && break
 		sleep 0.1
 	done
-	grep -q '"type":"stats"' "$ev" || fail "no stats line from events: $(cat "$ev.err")"
+	grep -q '"type":"stats"' "$EV" || fail "no stats line from events: $(cat "$EV.err")"
 	touch "$BUNDLE/rootfs/go"
+}
+
+@test "events streams an oom event when the OOM killer strikes" {
+	requires cgroups
+	oom_events_start "head -c 200000000 /dev/zero | tail; sleep 60"
+	local i
 	for i in $(seq $((100 * SLOW))); do
-		grep -q '"type":"oom"' "$ev" && break
+		grep -q '"type":"oom"' "$EV" && break
 		sleep 0.1
 	done
-	kill "$evpid" 2>/dev/null || true
-	wait "$evpid" || true
-	grep -v '"type":"stats"' "$ev" "$ev.err" || true
+	kill "$EVPID" 2>/dev/null || true
+	wait "$EVPID" || true
+	grep -v '"type":"stats"' "$EV" "$EV.err" || true
 	cat "/sys/fs/cgroup/memory$(jq -r .cgroupPath "$STATE/$ID/state.json")/memory.oom_control" 2>/dev/null || true
-	[ "$(jq -r 'select(.type == "oom") | .id' "$ev")" = "$ID" ]
-	[ ! -s "$ev.err" ]
+	[ "$(jq -r 'select(.type == "oom") | .id' "$EV")" = "$ID" ]
+	[ ! -s "$EV.err" ]
 }
 
 @test "events ends, with status 0, when the container stops; an OOM kill that stops it is told" {
 	requires cgroups
-	update_config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
 	# the init itself is the memory hog: the kill stops the container
-	set_args sh -c 'while [ ! -e /go ]; do sleep 0.1; done; exec tail /dev/zero'
-	bentos run -d -b "$BUNDLE" "$ID"
-	[ "$status" -eq 0 ]
-	local ev=$BATS_TEST_TMPDIR/events i
-	timeout $((20 * SLOW)) "$BENTO_BIN" --root "$STATE" events --interval 1s "$ID" >"$ev" 2>"$ev.err" &
-	local evpid=$!
-	for i in $(seq $((50 * SLOW))); do
-		grep -q '"type":"stats"' "$ev" && break
-		sleep 0.1
-	done
-	touch "$BUNDLE/rootfs/go"
+	oom_events_start "exec tail /dev/zero"
 	local st=0
-	wait "$evpid" || st=$?
-	cat "$ev.err"
+	wait "$EVPID" || st=$?
+	cat "$EV.err"
 	[ "$st" -eq 0 ]
-	[ "$(jq -r 'select(.type == "oom") | .id' "$ev")" = "$ID" ]
-	[ ! -s "$ev.err" ]
+	[ "$(jq -r 'select(.type == "oom") | .id' "$EV")" = "$ID" ]
+	[ ! -s "$EV.err" ]
 }
 
 @test "100 create/delete cycles leave no cgroup behind" {

@@ -37,6 +37,20 @@ fake_pull() { # MODE [LAYOUT] [bento pull options...]
 	bs pull -q "$@" "127.0.0.1:$(reg_port "$FAKE")/test/img:latest"
 }
 
+# A pull from a slow fake registry NAME, in the background (pid in $pid,
+# output in BATS_TEST_TMPDIR/out), once a layer is half-way: a temp blob
+# with data in it.
+pull_half_way() { # NAME
+	fakereg_start "$1" "$BATS_FILE_TMPDIR/big" slow
+	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port "$1")/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k)" ] || fail "no half-pulled blob: $(cat "$BATS_TEST_TMPDIR/out")"
+}
+
 store_unchanged() {
 	[ "$(store_listing)" = "$BEFORE" ]
 }
@@ -163,15 +177,7 @@ store_unchanged() {
 }
 
 @test "Ctrl-C in the middle of a pull: exit 130, nothing left behind" {
-	fakereg_start slow "$BATS_FILE_TMPDIR/big" slow
-	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port slow)/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	pid=$!
-	# wait until a layer is half-way: a temp blob with data in it
-	for _ in $(seq 100); do
-		[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k 2>/dev/null)" ] && break
-		sleep 0.1
-	done
-	[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k)" ]
+	pull_half_way slow
 	kill -INT $pid
 	status=0
 	wait $pid || status=$?
@@ -206,14 +212,7 @@ store_unchanged() {
 }
 
 @test "a pull killed with SIGKILL: nothing half-made in the store's view; the next pull clears its temp files" {
-	fakereg_start slow-kill "$BATS_FILE_TMPDIR/big" slow
-	"$BENTO_BIN" --storage-root "$STORE" pull -q "127.0.0.1:$(reg_port slow-kill)/test/img" >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		[ -n "$(find "$STORE/tmp" -name '*-blob-*' -size +8k 2>/dev/null)" ] && break
-		sleep 0.1
-	done
-	cat "$BATS_TEST_TMPDIR/out"
+	pull_half_way slow-kill
 	kill -KILL $pid
 	wait $pid || true
 	# no chance to clean up: the temp files stay, outside blobs/ and layers/
