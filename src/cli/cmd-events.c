@@ -59,16 +59,25 @@ still_there (int rootfd, const char *id)
   return state_status (dirfd, &st) != STATUS_STOPPED;
 }
 
-/* Print an oom line for each kill since *seen.  A count that cannot be read
- * (the cgroup going away) is no kill: *seen stays. */
+/* The OOM kill count last read; unknown until a read succeeds (no memory
+ * controller yet, the cgroup going away): a read that fails is no kill. */
+struct oom_watch
+{
+  uint64_t seen;
+  bool known;
+};
+
+/* Print an oom line for each kill since the last count. */
 static void
-report_ooms (const struct container_state *st, const char *id, uint64_t *seen)
+report_ooms (const struct container_state *st, const char *id, struct oom_watch *w)
 {
   uint64_t now;
   if (cgroup_oom_kills (st, &now) < 0)
     return;
-  for (; *seen < now; (*seen)++)
+  for (; w->known && w->seen < now; w->seen++)
     emit ("oom", id, NULL);
+  w->seen = now;
+  w->known = true;
 }
 
 int
@@ -113,9 +122,8 @@ cmd_events (struct bento_global *g, int argc, char **argv)
       emit ("stats", id, data);
       return 0;
     }
-  uint64_t ooms = 0;
-  if (cgroup_oom_kills (&st, &ooms) < 0)
-    ooms = 0; /* no memory controller: no oom lines, stats still */
+  struct oom_watch ooms = { 0, false };
+  report_ooms (&st, id, &ooms); /* the count to compare with */
   /* Poll the OOM counter often, print stats every interval; the last poll
    * comes after the container stopped, so a kill that stopped it is told. */
   for (long waited = 0;; waited += 100)
