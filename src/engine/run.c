@@ -101,8 +101,8 @@ is_ip_address (const char *s)
   return inet_pton (AF_INET, s, buf) == 1 || inet_pton (AF_INET6, s, buf) == 1;
 }
 
-/* --add-host HOST:IP (the first colon splits: IPv6 addresses have more)
- * and --dns IP, checked before anything is made: a bad line in the
+/* --add-host HOST:IP (the first colon splits: IPv6 addresses have more),
+ * --dns IP and --dns-search DOMAIN, checked before anything is made: a bad line in the
  * container's /etc/hosts or resolv.conf would fail much later, silently. */
 static int
 check_names (const struct run_opts *o, bento_err *err)
