@@ -101,7 +101,27 @@ net_teardown() {
 	local p
 	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done
 	[ -z "$PEER_NS" ] || ip netns del "$PEER_NS" 2>/dev/null || true
+	[ -z "${NOBODY_DIR:-}" ] || rm -rf "$NOBODY_DIR"
 	engine_teardown
+}
+
+# A root test's rootless bento: as `nobody` (no /etc/subuid range: one id
+# mapped), with a store and state of its own in NOBODY_DIR (net_teardown
+# removes it), the default image loaded.  nobody_bento is exported for the
+# `bash -c` of a private mount namespace (unshare -m), where a test hides
+# tools or binds its own /etc/resolv.conf.
+nobody_setup() {
+	NOBODY_DIR=$(mktemp -d /tmp/bento-nobody.XXXXXX)
+	chmod 0755 "$NOBODY_DIR"
+	chown nobody: "$NOBODY_DIR"
+	export NOBODY_DIR BENTO_BIN ASAN_OPTIONS UBSAN_OPTIONS
+	export -f nobody_bento
+}
+
+nobody_bento() {
+	runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$NOBODY_DIR" XDG_RUNTIME_DIR="$NOBODY_DIR" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		"$BENTO_BIN" --root "$NOBODY_DIR/state" --storage-root "$NOBODY_DIR/store" "$@"
 }
 
 # GET URL from the peer namespace, retried while the server starts (what

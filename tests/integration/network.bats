@@ -14,7 +14,6 @@ setup() {
 
 teardown() {
 	net_teardown
-	[ -z "${NOBODY_DIR:-}" ] || rm -rf "$NOBODY_DIR"
 }
 
 # ---- published ports ---------------------------------------------------------
@@ -222,23 +221,16 @@ publish_httpd() { # NETWORK
 
 @test "rootless default: slirp4netns without pasta; private, said in one line, without either (and no subordinate ids)" {
 	requires root cmd:pasta cmd:slirp4netns cmd:unshare cmd:runuser
-	# `nobody` has no /etc/subuid range; the tools are hidden in a mount
-	# namespace of the test's own (bento looks in PATH and /usr/bin)
-	NOBODY_DIR=$(mktemp -d /tmp/bento-nobody.XXXXXX)
-	chmod 0755 "$NOBODY_DIR"
-	chown nobody: "$NOBODY_DIR"
-	_run unshare -m sh -c '
-		d=$1 bento=$2 images=$3
-		nb() { runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$d" XDG_RUNTIME_DIR="$d" \
-			ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-			"$bento" --root "$d/state" --storage-root "$d/store" "$@"; }
-		nb load "$images/busybox.tar" || exit 1
-		mount --bind /dev/null /usr/bin/pasta && nb create --name c1 busybox true >/dev/null || exit 1
-		mount --bind /dev/null /usr/bin/slirp4netns && nb run --rm --name c2 busybox ls /sys/class/net
+	# the tools are hidden in a mount namespace of the test's own (bento
+	# looks in PATH and /usr/bin)
+	nobody_setup
+	_run unshare -m bash -c '
+		nobody_bento load "$1/busybox.tar" || exit 1
+		mount --bind /dev/null /usr/bin/pasta && nobody_bento create --name c1 busybox true >/dev/null || exit 1
+		mount --bind /dev/null /usr/bin/slirp4netns && nobody_bento run --rm --name c2 busybox ls /sys/class/net
 		st=$?
-		jq -r .network "$d"/store/containers/*/record.json >"$d/c1.network"
-		nb rm -f c1 >/dev/null && exit $st' \
-		sh "$NOBODY_DIR" "$BENTO_BIN" "$BENTO_IMAGES"
+		jq -r .network "$NOBODY_DIR"/store/containers/*/record.json >"$NOBODY_DIR/c1.network"
+		nobody_bento rm -f c1 >/dev/null && exit $st' bash "$BENTO_IMAGES"
 	_show nobody
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 4 ]
@@ -251,6 +243,34 @@ publish_httpd() { # NETWORK
 	[ -z "$(ls "$NOBODY_DIR/store/containers")" ]
 	# every file of the image is nobody's
 	[ -z "$(find "$NOBODY_DIR/store/layers" ! -user nobody | head -1)" ]
+}
+
+@test "rootless: DNS through pasta's and slirp4netns's forwarders to the host's loopback resolver; pasta's ICMP echo" {
+	requires root cmd:pasta cmd:slirp4netns cmd:unshare cmd:runuser cmd:ip
+	# root starts the resolver (port 53) and the peer namespace; a rootless
+	# bento (nobody) uses them
+	nobody_setup
+	nobody_bento load "$BENTO_IMAGES/busybox.tar" >/dev/null
+	peer_setup
+	local ns=127.0.0.$((RANDOM % 200 + 20))
+	python3 "$BENTO_SRC/tests/helpers/dns.py" "$ns" 53 >/dev/null 2>&1 3>&- &
+	SERVERS+=($!)
+	echo "nameserver $ns" >"$BATS_TEST_TMPDIR/resolv.conf"
+	_run unshare -m bash -c 'mount --bind "$1" /etc/resolv.conf &&
+		for net in pasta slirp4netns; do nobody_bento run --rm --network $net busybox sh -c \
+			"grep nameserver /etc/resolv.conf; nslookup example.test | grep ^Address | tail -1" || exit 1; done' \
+		bash "$BATS_TEST_TMPDIR/resolv.conf"
+	_show dns
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nameserver 169.254.1.1" ]
+	[ "${lines[1]}" = "Address: 10.1.2.3" ]
+	[ "${lines[2]}" = "nameserver 10.0.2.3" ]
+	[ "${lines[3]}" = "Address: 10.1.2.3" ]
+	# ICMP echo: pasta answers it through a ping socket on the host
+	_run nobody_bento run --rm --network pasta --cap-add NET_RAW busybox ping -c 1 -W 5 "$PEER_IP"
+	_show ping
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 packets received"* ]]
 }
 
 # ---- teardown ------------------------------------------------------------------
