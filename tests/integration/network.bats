@@ -177,23 +177,39 @@ publish_httpd() { # NETWORK
 	[[ "$output" == *"1 packets received"* ]]
 }
 
-@test "as root, DNS through the tool's forwarder (the bridge's gateway) when the host's resolver is on loopback" {
-	requires root cmd:pasta cmd:slirp4netns cmd:unshare
+# A resolver on the host's loopback (as systemd-resolved's 127.0.0.53)
+# that answers example.test with 10.1.2.3, the only nameserver of an
+# /etc/resolv.conf bound in a mount namespace of the test's own (the
+# host's stays as it is); there, for each NETWORK, a container prints its
+# nameserver line and what its lookup got.  BENTO: a command line (word
+# split) or nobody_bento.  Sets status, output, lines.
+lookup_through() { # BENTO NETWORK...
 	local ns=127.0.0.$((RANDOM % 200 + 20))
 	python3 "$BENTO_SRC/tests/helpers/dns.py" "$ns" 53 >/dev/null 2>&1 3>&- &
 	SERVERS+=($!)
 	echo "nameserver $ns" >"$BATS_TEST_TMPDIR/resolv.conf"
-	# this test's own mount namespace: the host's resolv.conf stays as it is
-	_run unshare -m sh -c 'mount --bind "$1/resolv.conf" /etc/resolv.conf && shift &&
-		for net in pasta slirp4netns bento0; do "$@" run --rm --network $net busybox sh -c \
-			"grep nameserver /etc/resolv.conf; nslookup example.test | grep ^Address | tail -1"; done' \
-		sh "$BATS_TEST_TMPDIR" "$BENTO_BIN" --root "$STATE" --storage-root "$STORE"
+	_run unshare -m bash -c 'conf=$1 bento=$2
+		shift 2
+		mount --bind "$conf" /etc/resolv.conf || exit 1
+		for net; do $bento run --rm --network "$net" busybox sh -c \
+			"grep nameserver /etc/resolv.conf; nslookup example.test | grep ^Address | tail -1" || exit 1; done' \
+		bash "$BATS_TEST_TMPDIR/resolv.conf" "$@"
 	_show dns
+}
+
+# lookup_through's first four lines: pasta's forwarder, then slirp4netns's
+forwarded_by_pasta_and_slirp4netns() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "nameserver 169.254.1.1" ]
 	[ "${lines[1]}" = "Address: 10.1.2.3" ]
 	[ "${lines[2]}" = "nameserver 10.0.2.3" ]
 	[ "${lines[3]}" = "Address: 10.1.2.3" ]
+}
+
+@test "as root, DNS through the tool's forwarder (the bridge's gateway) when the host's resolver is on loopback" {
+	requires root cmd:pasta cmd:slirp4netns cmd:unshare
+	lookup_through "$BENTO_BIN --root $STATE --storage-root $STORE" pasta slirp4netns bento0
+	forwarded_by_pasta_and_slirp4netns
 	# a bridge: the forwarder on its gateway
 	[ "${lines[4]}" = "nameserver 10.90.0.1" ]
 	[ "${lines[5]}" = "Address: 10.1.2.3" ]
@@ -252,20 +268,8 @@ publish_httpd() { # NETWORK
 	nobody_setup
 	nobody_bento load "$BENTO_IMAGES/busybox.tar" >/dev/null
 	peer_setup
-	local ns=127.0.0.$((RANDOM % 200 + 20))
-	python3 "$BENTO_SRC/tests/helpers/dns.py" "$ns" 53 >/dev/null 2>&1 3>&- &
-	SERVERS+=($!)
-	echo "nameserver $ns" >"$BATS_TEST_TMPDIR/resolv.conf"
-	_run unshare -m bash -c 'mount --bind "$1" /etc/resolv.conf &&
-		for net in pasta slirp4netns; do nobody_bento run --rm --network $net busybox sh -c \
-			"grep nameserver /etc/resolv.conf; nslookup example.test | grep ^Address | tail -1" || exit 1; done' \
-		bash "$BATS_TEST_TMPDIR/resolv.conf"
-	_show dns
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "nameserver 169.254.1.1" ]
-	[ "${lines[1]}" = "Address: 10.1.2.3" ]
-	[ "${lines[2]}" = "nameserver 10.0.2.3" ]
-	[ "${lines[3]}" = "Address: 10.1.2.3" ]
+	lookup_through nobody_bento pasta slirp4netns
+	forwarded_by_pasta_and_slirp4netns
 	# ICMP echo: pasta answers it through a ping socket on the host
 	_run nobody_bento run --rm --network pasta --cap-add NET_RAW busybox ping -c 1 -W 5 "$PEER_IP"
 	_show ping
