@@ -101,7 +101,10 @@ net_teardown() {
 	local p
 	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done
 	[ -z "$PEER_NS" ] || ip netns del "$PEER_NS" 2>/dev/null || true
-	[ -z "${NOBODY_DIR:-}" ] || rm -rf "$NOBODY_DIR"
+	if [ -n "${NOBODY_DIR:-}" ]; then
+		for p in $(nobody_bento ps -a -q --no-trunc 2>/dev/null); do nobody_bento rm -f "$p" >/dev/null 2>&1 || true; done
+		rm -rf "$NOBODY_DIR"
+	fi
 	engine_teardown
 }
 

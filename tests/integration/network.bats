@@ -161,20 +161,32 @@ publish_httpd() { # NETWORK
 	[[ "$output" == *"1 packets received"* ]]
 }
 
+# Through pasta: a port published to a busybox httpd, fetched from the
+# peer namespace (peer_setup), whose address reaches the httpd's log; and
+# an ICMP echo from the container to the peer, which pasta answers through
+# a ping socket on the host.  BENTO: a command line (word split) or
+# nobody_bento.
+pasta_keeps_client_address() { # BENTO
+	local port
+	port=$(free_port tcp)
+	_run $1 run -d --name src --network pasta --cap-add NET_RAW -p "$port:80" busybox \
+		sh -c 'echo hi >/tmp/i; exec httpd -f -vv -p 80 -h /tmp'
+	_show run
+	[ "$status" -eq 0 ]
+	peer_fetch "http://$PEER_HOST:$port/i"
+	_run $1 logs src
+	_show logs
+	[[ "$output" == *"$PEER_IP"* ]]
+	_run $1 exec src ping -c 1 -W 5 "$PEER_IP"
+	_show ping
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 packets received"* ]]
+}
+
 @test "as root, pasta keeps the client's address and passes ICMP, to a namespace the test makes" {
 	requires root cmd:pasta cmd:ip
 	peer_setup
-	local port
-	port=$(free_port tcp)
-	be run -d --name src --network pasta --cap-add NET_RAW -p "$port:80" busybox \
-		sh -c 'echo hi >/tmp/i; exec httpd -f -vv -p 80 -h /tmp'
-	[ "$status" -eq 0 ]
-	peer_fetch "http://$PEER_HOST:$port/i"
-	be logs src
-	[[ "$output" == *"$PEER_IP"* ]]
-	be exec src ping -c 1 -W 5 "$PEER_IP"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"1 packets received"* ]]
+	pasta_keeps_client_address "$BENTO_BIN --root $STATE --storage-root $STORE"
 }
 
 # A resolver on the host's loopback (as systemd-resolved's 127.0.0.53)
@@ -261,7 +273,7 @@ forwarded_by_pasta_and_slirp4netns() {
 	[ -z "$(find "$NOBODY_DIR/store/layers" ! -user nobody | head -1)" ]
 }
 
-@test "rootless: DNS through pasta's and slirp4netns's forwarders to the host's loopback resolver; pasta's ICMP echo" {
+@test "rootless: DNS through pasta's and slirp4netns's forwarders; pasta keeps the client's address and passes ICMP" {
 	requires root cmd:pasta cmd:slirp4netns cmd:unshare cmd:runuser cmd:ip
 	# root starts the resolver (port 53) and the peer namespace; a rootless
 	# bento (nobody) uses them
@@ -270,11 +282,7 @@ forwarded_by_pasta_and_slirp4netns() {
 	peer_setup
 	lookup_through nobody_bento pasta slirp4netns
 	forwarded_by_pasta_and_slirp4netns
-	# ICMP echo: pasta answers it through a ping socket on the host
-	_run nobody_bento run --rm --network pasta --cap-add NET_RAW busybox ping -c 1 -W 5 "$PEER_IP"
-	_show ping
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"1 packets received"* ]]
+	pasta_keeps_client_address nobody_bento
 }
 
 # ---- teardown ------------------------------------------------------------------
