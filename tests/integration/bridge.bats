@@ -277,8 +277,8 @@ used" ]
 		[ "${#lines[@]}" -eq 1 ]
 		[[ "$output" == "bento: -p \`$spec\`: "* ]]
 	done
-	port=$(free_port tcp)
-	hold_port "$port"
+	hold_port
+	port=$HELD_PORT
 	be run -d --network used -p "$port:80" busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"host port $port/tcp: Address already in use"* ]]

@@ -2,11 +2,13 @@
 # fetching with retries, UDP, records, servers on the host's loopback, a
 # peer network namespace.
 
-# A port nobody uses now: free_port tcp|udp
+# A port nobody uses now, on any address (published ports bind them all:
+# a port free on 127.0.0.1 may be an outgoing connection's on another):
+# free_port tcp|udp
 free_port() {
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])' "$1"
 }
 
 # Nothing listens on PORT any more (bind succeeds): port_free tcp|udp PORT
@@ -137,18 +139,25 @@ peer_fetch() {
 	done
 }
 
-# A process of the test's listening on TCP PORT for 30 s: a port in use
+# A process of the test's listening on a TCP port of all addresses for
+# 30 s: a port in use, in HELD_PORT.  The kernel picks it and the port is
+# told only once it listens: a port named by free_port beforehand may be
+# taken again in between, and python's start takes longer than any fixed
+# sleep on a loaded CI machine.
 hold_port() {
-	python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$1" 3>&- &
+	local f=$BATS_TEST_TMPDIR/held-port i
+	rm -f "$f"
+	python3 -c 'import os, socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen()
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(30)' "$f" 3>&- &
 	SERVERS+=($!)
-	# until it listens (python's start takes longer than any fixed sleep
-	# on a loaded CI machine)
-	local i
 	for i in $(seq 100); do
-		port_free tcp "$1" 2>/dev/null || return 0
+		[ -s "$f" ] && HELD_PORT=$(cat "$f") && return 0
 		sleep 0.1
 	done
-	echo "hold_port: nothing listens on $1 after 10 s" >&2
+	echo "hold_port: no port held after 10 s" >&2
 	return 1
 }

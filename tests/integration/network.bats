@@ -334,8 +334,8 @@ forwarded_by_pasta_and_slirp4netns() {
 	be run --rm --network none -p 8080:80 busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"publishing ports needs pasta, slirp4netns or a bridge network"* ]]
-	port=$(free_port tcp)
-	hold_port "$port"
+	hold_port
+	port=$HELD_PORT
 	be run -d --network pasta -p "$port:80" busybox true
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
