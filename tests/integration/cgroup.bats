@@ -182,7 +182,8 @@ oom_events_start() { # HOG
 	wait "$EVPID" || true
 	grep -v '"type":"stats"' "$EV" "$EV.err" || true
 	cat "/sys/fs/cgroup/memory$(jq -r .cgroupPath "$STATE/$ID/state.json")/memory.oom_control" 2>/dev/null || true
-	[ "$(jq -r 'select(.type == "oom") | .id' "$EV")" = "$ID" ]
+	# a line per kill: the kernel may take more than one of the pipeline
+	[ "$(jq -r 'select(.type == "oom") | .id' "$EV" | sort -u)" = "$ID" ]
 	[ ! -s "$EV.err" ]
 }
 
@@ -194,7 +195,7 @@ oom_events_start() { # HOG
 	wait "$EVPID" || st=$?
 	cat "$EV.err"
 	[ "$st" -eq 0 ]
-	[ "$(jq -r 'select(.type == "oom") | .id' "$EV")" = "$ID" ]
+	[ "$(jq -r 'select(.type == "oom") | .id' "$EV" | sort -u)" = "$ID" ]
 	[ ! -s "$EV.err" ]
 }
 
