@@ -104,11 +104,11 @@ split_spec (char *s, const char **ip, const char **host, const char **ctr)
   return 0;
 }
 
-static bool
-valid_ip (const char *ip)
+bool
+ip_address_valid (const char *ip)
 {
   unsigned char buf[sizeof (struct in6_addr)];
-  return ip[0] == '\0' || inet_pton (AF_INET, ip, buf) == 1 || inet_pton (AF_INET6, ip, buf) == 1;
+  return inet_pton (AF_INET, ip, buf) == 1 || inet_pton (AF_INET6, ip, buf) == 1;
 }
 
 static bool
@@ -148,7 +148,7 @@ port_parse (const char *spec, struct port_list *l, bento_err *err)
   unsigned hlo = 0, hhi = 0, clo, chi;
   if (split_spec (s, &ip, &host, &ctr) < 0)
     return bento_err_make (err, 0, "-p `%s`: want [IP:][HOST:]CONTAINER[/PROTOCOL] (IPv6 addresses in [ ])", spec);
-  if (!valid_ip (ip))
+  if (ip[0] != '\0' && !ip_address_valid (ip))
     return bento_err_make (err, 0, "-p `%s`: `%s` is not an IP address", spec, ip);
   if (parse_range (ctr, false, &clo, &chi) < 0)
     return bento_err_make (err, 0, "-p `%s`: `%s` is not a port or range of ports (1-65535)", spec, ctr);

@@ -32,6 +32,9 @@ struct port_list
 
 void port_list_free (struct port_list *l);
 
+/* A numeric IPv4 or IPv6 address (-p's IP, --dns, --add-host's IP). */
+bool ip_address_valid (const char *ip);
+
 /* Parse one -p SPEC, appending its ports to L. */
 int port_parse (const char *spec, struct port_list *l, bento_err *err);
 /* -P: every EXPOSED port ("80/tcp") not already published, on a picked port. */

@@ -461,9 +461,10 @@ image_pull (struct store *s, const char *refstr, const struct pull_opts *o, char
   signal (SIGPIPE, SIG_IGN);
   int r = store_lock_gc (s, false, err);
   if (r == 0)
-    store_clean_tmp (s);
-  if (r == 0)
-    r = pull_run (&p, id, err);
+    {
+      store_clean_tmp (s);
+      r = pull_run (&p, id, err);
+    }
   pull_cleanup (&p, r < 0);
   store_unlock_gc (s);
   if (r < 0)

@@ -494,12 +494,12 @@ fetch_token (struct registry_conn *c, const char *challenge, const char *scope, 
     return bento_err_make (err, 0, "the registry's token challenge has no usable realm");
   char *esc_service = service ? curl_easy_escape (c->h, service, 0) : NULL;
   char *esc_scope = curl_easy_escape (c->h, scope, 0);
-  _cleanup_free_ char *url = NULL;
   /* no scope for a login (Docker sends none): the token proves the
    * credentials, not a right to a repository */
-  url = xasprintf ("%s%c%s%s%s%s", realm, strchr (realm, '?') ? '&' : '?', *scope ? "scope=" : "",
-                   *scope && esc_scope ? esc_scope : "", esc_service ? (*scope ? "&service=" : "service=") : "",
-                   esc_service ? esc_service : "");
+  _cleanup_free_ char *q_scope = *scope && esc_scope ? xasprintf ("scope=%s", esc_scope) : NULL;
+  _cleanup_free_ char *q_service = esc_service ? xasprintf ("service=%s", esc_service) : NULL;
+  _cleanup_free_ char *url = xasprintf ("%s%c%s%s%s", realm, strchr (realm, '?') ? '&' : '?', q_scope ? q_scope : "",
+                                        q_scope && q_service ? "&" : "", q_service ? q_service : "");
   curl_free (esc_service);
   curl_free (esc_scope);
   if (url == NULL)

@@ -7,13 +7,13 @@
 #include "engine/monitor.h"
 #include "engine/network.h"
 #include "engine/overlay.h"
+#include "engine/ports.h"
 #include "runtime/container.h"
 #include "runtime/state.h"
 #include "shared/cleanup.h"
 #include "shared/log.h"
 #include "shared/signals.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -94,13 +94,6 @@ write_text (const char *dir, const char *name, const char *text, bento_err *err)
   return 0;
 }
 
-static bool
-is_ip_address (const char *s)
-{
-  unsigned char buf[sizeof (struct in6_addr)];
-  return inet_pton (AF_INET, s, buf) == 1 || inet_pton (AF_INET6, s, buf) == 1;
-}
-
 /* --add-host HOST:IP (the first colon splits: IPv6 addresses have more),
  * --dns IP and --dns-search DOMAIN, checked before anything is made: a bad line in the
  * container's /etc/hosts or resolv.conf would fail much later, silently. */
@@ -114,11 +107,11 @@ check_names (const struct run_opts *o, bento_err *err)
         return bento_err_make (err, 0, "--add-host `%s`: want HOST:IP", h);
       if (strcspn (h, " \t\n#") < (size_t) (colon - h))
         return bento_err_make (err, 0, "--add-host `%s`: `%.*s` is not a host name", h, (int) (colon - h), h);
-      if (!is_ip_address (colon + 1))
+      if (!ip_address_valid (colon + 1))
         return bento_err_make (err, 0, "--add-host `%s`: `%s` is not an IP address", h, colon + 1);
     }
   for (size_t i = 0; i < o->dns.n; i++)
-    if (!is_ip_address (o->dns.v[i]))
+    if (!ip_address_valid (o->dns.v[i]))
       return bento_err_make (err, 0, "--dns `%s`: not an IP address", o->dns.v[i]);
   for (size_t i = 0; i < o->dns_search.n; i++)
     if (o->dns_search.v[i][0] == '\0' || strpbrk (o->dns_search.v[i], " \t\n#;") != NULL)

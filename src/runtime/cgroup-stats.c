@@ -150,6 +150,5 @@ cgroup_oom_kills (const struct container_state *st, uint64_t *kills)
   const struct cg_hier *h = cg_host_find (&host, "memory");
   if (h == NULL)
     return -1;
-  *kills = 0;
   return cg_read_u64 (h, st->cgroup_path, h->v2 ? "memory.events" : "memory.oom_control", "oom_kill", kills) ? 0 : -1;
 }

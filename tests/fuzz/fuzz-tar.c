@@ -71,7 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       mkdir (root, 0755);
     }
   ready = true;
-  snprintf (root, sizeof root, "%s/a/b/c/root", base);
+  snprintf (root, sizeof root, "%s/%s", base, levels[sizeof levels / sizeof *levels - 1]);
   mkdir (root, 0755);
   int in = memfd_create ("layer", MFD_CLOEXEC);
   if (in < 0 || write_all (in, data, size) < 0 || lseek (in, 0, SEEK_SET) < 0)

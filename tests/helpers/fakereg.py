@@ -106,18 +106,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "unauthorized":
             if p.startswith("/token"):
                 return self.send(200, b'{"token":"never-good","expires_in":300}')
-            host = "http://127.0.0.1:%d" % self.server.server_address[1]
-            return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
-                             headers=[("WWW-Authenticate",
-                                       'Bearer realm="%s/token",service="fake",scope="repository:x:pull"' % host)])
+            return self.challenge()
         if mode == "token":
-            host = "http://127.0.0.1:%d" % self.server.server_address[1]
             if p.startswith("/token"):
                 return self.token()
             if self.headers.get("Authorization") != "Bearer good-token":
-                return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
-                                 headers=[("WWW-Authenticate",
-                                           'Bearer realm="%s/token",service="fake",scope="repository:x:pull"' % host)])
+                return self.challenge()
         if mode == "redirect" and not self.headers.get("Authorization", "").startswith("Basic "):
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"login first"}]}',
                              headers=[("WWW-Authenticate", 'Basic realm="fake"')])
@@ -159,6 +153,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, data, "application/octet-stream")
         return self.send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')
 
+
+    def challenge(self):
+        host = "http://127.0.0.1:%d" % self.server.server_address[1]
+        return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+                         headers=[("WWW-Authenticate",
+                                   'Bearer realm="%s/token",service="fake",scope="repository:x:pull"' % host)])
 
     def token(self):
         q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
