@@ -122,6 +122,10 @@ for c in $configs; do
 done
 "$work/bento" --storage-root "$out/bento-store" unshare -- rm -rf "$out/bento-store" 2>/dev/null || true
 "${P[@]}" unshare rm -rf "$out/podman-store" 2>/dev/null || true
+# rootless podman leaves a pause process holding its user namespace (it
+# blocks all but SIGKILL)
+pause=${XDG_RUNTIME_DIR:-/nonexistent}/libpod/tmp/pause.pid
+[ "$mode" = root ] || [ ! -s "$pause" ] || kill -KILL "$(cat "$pause")" 2>/dev/null || true
 LOOP
 chmod 755 "$work/loop.sh"
 

@@ -24,6 +24,9 @@ teardown_file() {
 	pm rm -a -f >/dev/null 2>&1 || true
 	# rootless, the store's files belong to subordinate ids
 	pm unshare rm -rf "$PM_DIR/root" "$PM_DIR/runroot" >/dev/null 2>&1 || rm -rf "$PM_DIR" || true
+	# rootless podman keeps a pause process (its user namespace) after it
+	# exits, named in its --tmpdir: it is this file's (it blocks all but SIGKILL)
+	[ ! -s "$PM_DIR/tmp/pause.pid" ] || kill -KILL "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
 }
 
 # podman with this file's store and bento as the runtime.
